@@ -1,0 +1,101 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as vault from "@pulumi/vault";
+import { checkHttpsUrl, checkMountPath, checkPemCertificates, checkRequired, known, throwIfInvalid } from "./validation";
+
+export interface KubernetesAuthBackendArgs {
+    /** Where the auth method is mounted: services log in at /v1/auth/<path>/login. Default "kubernetes". */
+    path?: pulumi.Input<string>;
+    /** Description shown in Vault. Default "Kubernetes auth (managed by Pulumi)". */
+    description?: pulumi.Input<string>;
+    /** API server address Vault itself can reach, https://HOST[:PORT]. */
+    kubernetesHost: pulumi.Input<string>;
+    /** PEM CA certificate(s) of the API server. */
+    kubernetesCaCert: pulumi.Input<string>;
+    /** JWT Vault presents to the TokenReview API (a secret), e.g. TokenReviewer.reviewerJwt. */
+    tokenReviewerJwt: pulumi.Input<string>;
+    /** Bump to re-send the JWT; TokenReviewer.tokenGeneration changes whenever the token does. Default 1. */
+    tokenReviewerJwtVersion?: pulumi.Input<number>;
+    /** Send the JWT through the provider's write-only field so it is not kept in the Vault resource's state. Default true. */
+    writeOnlyJwt?: boolean;
+    /** Expected "iss" claim of service tokens; setting it turns issuer validation on. Default: unset. */
+    issuer?: pulumi.Input<string>;
+    /** Skip "iss" validation. Default: true unless `issuer` is set. */
+    disableIssValidation?: pulumi.Input<boolean>;
+    /** Do not use Vault's own pod CA/JWT; right when Vault runs outside the cluster. Default true. */
+    disableLocalCaJwt?: pulumi.Input<boolean>;
+    /** PEM public keys to verify service tokens locally instead of via TokenReview. Default: none. */
+    pemKeys?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/**
+ * The Vault side: the `kubernetes` auth method mounted at a path and configured with the cluster's
+ * API address, CA and the reviewer JWT that lets Vault validate service tokens.
+ */
+export class KubernetesAuthBackend extends pulumi.ComponentResource {
+    /** Mount path of the auth method, e.g. "kubernetes". */
+    public readonly path: pulumi.Output<string>;
+    /** Mount accessor, for identity templating and audit correlation. */
+    public readonly accessor: pulumi.Output<string>;
+    public readonly kubernetesHost: pulumi.Output<string>;
+
+    constructor(name: string, args: KubernetesAuthBackendArgs, opts?: pulumi.ComponentResourceOptions) {
+        throwIfInvalid(validateKubernetesAuthBackendArgs(args), `KubernetesAuthBackend "${name}"`);
+        super("vault-k8s-auth:index:KubernetesAuthBackend", name, {}, opts);
+
+        const backend = new vault.AuthBackend(
+            `${name}-auth`,
+            {
+                type: "kubernetes",
+                path: args.path ?? "kubernetes",
+                description: args.description ?? "Kubernetes auth (managed by Pulumi)",
+            },
+            { parent: this },
+        );
+
+        // Values that arrive as Outputs (e.g. from a StackReference) are checked once known.
+        const host = pulumi.output(args.kubernetesHost).apply((h) => this.checked(checkHttpsUrl("kubernetesHost", h), h));
+        const caCert = pulumi
+            .output(args.kubernetesCaCert)
+            .apply((ca) => this.checked(checkPemCertificates("kubernetesCaCert", ca), ca.endsWith("\n") ? ca : `${ca}\n`));
+        const jwt = pulumi.secret(args.tokenReviewerJwt);
+        const writeOnly = args.writeOnlyJwt ?? true;
+
+        new vault.kubernetes.AuthBackendConfig(
+            `${name}-config`,
+            {
+                backend: backend.path,
+                kubernetesHost: host,
+                kubernetesCaCert: caCert,
+                ...(writeOnly
+                    ? { tokenReviewerJwtWo: jwt, tokenReviewerJwtWoVersion: args.tokenReviewerJwtVersion ?? 1 }
+                    : { tokenReviewerJwt: jwt }),
+                issuer: args.issuer,
+                disableIssValidation: args.disableIssValidation ?? (args.issuer === undefined),
+                disableLocalCaJwt: args.disableLocalCaJwt ?? true,
+                pemKeys: args.pemKeys,
+            },
+            { parent: this, additionalSecretOutputs: ["tokenReviewerJwt", "tokenReviewerJwtWo"] },
+        );
+
+        this.path = backend.path;
+        this.accessor = backend.accessor;
+        this.kubernetesHost = host;
+        this.registerOutputs({ path: this.path, accessor: this.accessor, kubernetesHost: this.kubernetesHost });
+    }
+
+    private checked<T>(errors: string[], value: T): T {
+        throwIfInvalid(errors, this);
+        return value;
+    }
+}
+
+export function validateKubernetesAuthBackendArgs(args: KubernetesAuthBackendArgs, field = "authBackend"): string[] {
+    return [
+        ...checkRequired(`${field}.kubernetesHost`, args.kubernetesHost, "give the API server address Vault can reach (https://HOST:PORT), or a kubeconfig to take it from."),
+        ...checkRequired(`${field}.kubernetesCaCert`, args.kubernetesCaCert, "give the API server's PEM CA, or a kubeconfig to take it from."),
+        ...checkRequired(`${field}.tokenReviewerJwt`, args.tokenReviewerJwt, "give the reviewer JWT, e.g. TokenReviewer.reviewerJwt."),
+        ...checkMountPath(`${field}.path`, known(args.path)),
+        ...checkHttpsUrl(`${field}.kubernetesHost`, known(args.kubernetesHost)),
+        ...checkPemCertificates(`${field}.kubernetesCaCert`, known(args.kubernetesCaCert)),
+    ];
+}

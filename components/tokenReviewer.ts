@@ -1,0 +1,132 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { checkKubernetesName, checkNamespace, known, throwIfInvalid } from "./validation";
+
+export interface TokenReviewerArgs {
+    /** Namespace of the reviewer ServiceAccount. Default "vault-auth" (kept out of "default"). */
+    namespace?: pulumi.Input<string>;
+    /** Create the namespace (true) or use one that already exists (false). Default true. */
+    createNamespace?: boolean;
+    /** Name of the ServiceAccount Vault uses to call the TokenReview API. Default "vault-auth". */
+    serviceAccountName?: pulumi.Input<string>;
+}
+
+/**
+ * The cluster side of Vault's Kubernetes auth: a ServiceAccount that may call the TokenReview API
+ * (bound to ClusterRole system:auth-delegator) and a long-lived token Secret for it, which Vault
+ * presents as its reviewer JWT.
+ *
+ * Since Kubernetes 1.24 no token Secret is made for a ServiceAccount automatically; the token
+ * controller fills the Secret created here a moment after it exists. The kubernetes provider waits
+ * briefly for that, and the JWT output is checked again before anything downstream sees it: an empty
+ * JWT fails the deployment with an error that names the Secret instead of reaching Vault.
+ */
+export class TokenReviewer extends pulumi.ComponentResource {
+    public readonly namespace: pulumi.Output<string>;
+    public readonly serviceAccountName: pulumi.Output<string>;
+    public readonly clusterRoleBindingName: pulumi.Output<string>;
+    public readonly secretName: pulumi.Output<string>;
+    /** The reviewer ServiceAccount's JWT (secret). */
+    public readonly reviewerJwt: pulumi.Output<string>;
+    /** The cluster CA certificate (PEM) the token Secret carries. */
+    public readonly caCert: pulumi.Output<string>;
+    /** Changes whenever the token Secret is recreated, i.e. whenever the JWT changes. */
+    public readonly tokenGeneration: pulumi.Output<number>;
+
+    constructor(name: string, args: TokenReviewerArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        throwIfInvalid(validateTokenReviewerArgs(args), `TokenReviewer "${name}"`);
+        super("vault-k8s-auth:index:TokenReviewer", name, {}, opts);
+
+        const namespaceName = args.namespace ?? "vault-auth";
+        const saName = args.serviceAccountName ?? "vault-auth";
+
+        const namespace =
+            args.createNamespace === false
+                ? undefined
+                : new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: namespaceName } }, { parent: this });
+        const nsName = namespace ? namespace.metadata.name : pulumi.output(namespaceName);
+
+        const serviceAccount = new k8s.core.v1.ServiceAccount(
+            `${name}-sa`,
+            { metadata: { name: saName, namespace: nsName } },
+            { parent: this },
+        );
+
+        const binding = new k8s.rbac.v1.ClusterRoleBinding(
+            `${name}-auth-delegator`,
+            {
+                metadata: { name: pulumi.interpolate`${nsName}-${serviceAccount.metadata.name}-auth-delegator` },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" },
+                subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace: nsName }],
+            },
+            { parent: this },
+        );
+
+        const secret = new k8s.core.v1.Secret(
+            `${name}-token`,
+            {
+                metadata: {
+                    name: pulumi.interpolate`${serviceAccount.metadata.name}-token`,
+                    namespace: nsName,
+                    annotations: { "kubernetes.io/service-account.name": serviceAccount.metadata.name },
+                },
+                type: "kubernetes.io/service-account-token",
+            },
+            // The token controller writes data.token/ca.crt: never let the provider reset them.
+            { parent: this, dependsOn: [serviceAccount], ignoreChanges: ["data", "stringData"] },
+        );
+
+        const secretRef = pulumi.interpolate`${nsName}/${secret.metadata.name}`;
+        const data = pulumi.all([secret.data, secretRef]).apply(([d, ref]) => filledTokenData(d, ref));
+
+        this.namespace = nsName;
+        this.serviceAccountName = serviceAccount.metadata.name;
+        this.clusterRoleBindingName = binding.metadata.name;
+        this.secretName = secret.metadata.name;
+        this.reviewerJwt = pulumi.secret(data.apply((d) => decodeBase64(d.token)));
+        this.caCert = pulumi.unsecret(data.apply((d) => decodeBase64(d["ca.crt"])));
+        this.tokenGeneration = secret.metadata.uid.apply(generationOf);
+
+        this.registerOutputs({
+            namespace: this.namespace,
+            serviceAccountName: this.serviceAccountName,
+            clusterRoleBindingName: this.clusterRoleBindingName,
+            secretName: this.secretName,
+            reviewerJwt: this.reviewerJwt,
+            caCert: this.caCert,
+            tokenGeneration: this.tokenGeneration,
+        });
+    }
+}
+
+export function validateTokenReviewerArgs(args: TokenReviewerArgs, field = "tokenReviewer"): string[] {
+    return [
+        ...checkNamespace(`${field}.namespace`, known(args.namespace)),
+        ...checkKubernetesName(`${field}.serviceAccountName`, known(args.serviceAccountName)),
+    ];
+}
+
+/**
+ * The token Secret's data once the token controller has filled it. Throws, naming the Secret and the
+ * likely cause, when it is still empty: an empty JWT must never reach Vault.
+ */
+export function filledTokenData(data: Record<string, string> | undefined, secretRef: string): Record<string, string> {
+    if (!data?.token) {
+        throw new Error(
+            `Secret ${secretRef} has no data.token: the ServiceAccount token controller did not fill it in time. ` +
+                `Check that kube-controller-manager runs with --service-account-private-key-file and the serviceaccount-token controller, ` +
+                `and that the Secret's annotation names an existing ServiceAccount; then run \`pulumi up\` again.`,
+        );
+    }
+    return data;
+}
+
+function decodeBase64(value: string | undefined): string {
+    return value === undefined ? "" : Buffer.from(value, "base64").toString("utf8");
+}
+
+/** A small positive number derived from the Secret's UID, for write-only argument versions. */
+function generationOf(uid: string | undefined): number {
+    if (!uid) return 1;
+    return parseInt(uid.replace(/-/g, "").slice(0, 7), 16) + 1;
+}

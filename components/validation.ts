@@ -1,0 +1,178 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Input validation shared by the components and the stack config loader.
+ *
+ * Every check returns a list of messages (empty when valid) instead of throwing, so that a caller can
+ * report every problem of a config at once, before a single resource is registered. Each message
+ * names the field and says how to fix it.
+ */
+
+/** A Kubernetes DNS-1123 label: namespace names. */
+const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A Kubernetes DNS-1123 subdomain: ServiceAccount and Secret names. */
+const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Vault role names become path segments: no slashes, no spaces. */
+const vaultRoleName = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+/** Vault lower-cases policy names on write; an upper-case name would show a diff on every preview. */
+const vaultPolicyName = /^[a-z0-9][a-z0-9_.-]*$/;
+/** A mount path: one or more segments, no leading or trailing slash. */
+const vaultMountPath = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/;
+
+/** Mount points Vault reserves for itself. */
+const reservedMounts = ["sys", "auth", "cubbyhole", "identity", "token"];
+
+/** Returns the value when it is known now; `undefined` for Outputs and Promises (checked later, at deployment). */
+export function known<T>(value: pulumi.Input<T> | undefined): T | undefined {
+    if (value === undefined || pulumi.Output.isInstance(value) || value instanceof Promise) {
+        return undefined;
+    }
+    return value as T;
+}
+
+export function checkNamespace(field: string, value: string | undefined): string[] {
+    if (value === undefined) return [];
+    if (value.length > 63 || !dns1123Label.test(value)) {
+        return [
+            `${field}: "${value}" is not a valid Kubernetes namespace name; use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit (e.g. "vault-auth").`,
+        ];
+    }
+    return [];
+}
+
+export function checkKubernetesName(field: string, value: string | undefined): string[] {
+    if (value === undefined) return [];
+    if (value.length > 253 || !dns1123Subdomain.test(value)) {
+        return [
+            `${field}: "${value}" is not a valid Kubernetes object name; use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (e.g. "my-app").`,
+        ];
+    }
+    return [];
+}
+
+export function checkRoleName(field: string, value: string | undefined): string[] {
+    if (value === undefined) return [];
+    if (value.length > 128 || !vaultRoleName.test(value)) {
+        return [
+            `${field}: "${value}" is not a valid Vault role name; use letters, digits, '_', '.' and '-' only (no '/' or spaces), starting with a letter or digit.`,
+        ];
+    }
+    return [];
+}
+
+export function checkPolicyName(field: string, value: string | undefined): string[] {
+    if (value === undefined) return [];
+    if (value === "root" || value === "default") {
+        return [`${field}: "${value}" is a built-in Vault policy and must not be overwritten; choose another name, e.g. the service's name.`];
+    }
+    if (value.length > 128 || !vaultPolicyName.test(value)) {
+        return [
+            `${field}: "${value}" is not a valid Vault policy name; use lower-case letters, digits, '_', '.' and '-' (Vault lower-cases policy names, so upper case would never converge).`,
+        ];
+    }
+    return [];
+}
+
+export function checkMountPath(field: string, value: string | undefined): string[] {
+    if (value === undefined) return [];
+    if (!vaultMountPath.test(value)) {
+        return [
+            `${field}: "${value}" is not a valid Vault mount path; use segments of letters, digits, '_', '.' and '-' separated by '/', with no leading or trailing '/' (e.g. "kubernetes" or "k8s/prod").`,
+        ];
+    }
+    const first = value.split("/")[0];
+    if (reservedMounts.includes(first)) {
+        return [`${field}: "${value}" is under "${first}/", which Vault reserves for itself; choose another path.`];
+    }
+    return [];
+}
+
+/** Two mount paths collide when they are equal or one is a prefix segment of the other (Vault: "path is already in use"). */
+export function mountsCollide(a: string, b: string): boolean {
+    return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+}
+
+export function checkHttpsUrl(field: string, value: string | undefined): string[] {
+    if (value === undefined) return [];
+    let url: URL;
+    try {
+        url = new URL(value);
+    } catch {
+        return [`${field}: "${value}" is not a URL; give the API server's address as https://HOST[:PORT].`];
+    }
+    if (url.protocol !== "https:") {
+        return [`${field}: "${value}" must use https:// (Vault talks to the Kubernetes API over TLS); give https://HOST[:PORT].`];
+    }
+    return [];
+}
+
+const pemCertificate = /^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/;
+
+export function checkPemCertificates(field: string, value: string | undefined): string[] {
+    if (value === undefined) return [];
+    const blocks = value.trim().split(/(?<=-----END CERTIFICATE-----)\s*/).filter((b) => b.length > 0);
+    if (blocks.length === 0 || !blocks.every((b) => pemCertificate.test(b))) {
+        return [
+            `${field}: is not a PEM certificate; give the decoded CA text starting with "-----BEGIN CERTIFICATE-----" (a kubeconfig's certificate-authority-data is base64 of it).`,
+        ];
+    }
+    return [];
+}
+
+export function checkRequired(field: string, value: unknown, hint: string): string[] {
+    return value === undefined || value === null || value === "" ? [`${field}: is missing; ${hint}`] : [];
+}
+
+/** Bound names or namespaces: not empty, and no "*" unless the caller opted in. */
+export function checkBoundList(field: string, values: string[] | undefined, allowWildcards: boolean): string[] {
+    if (values === undefined) return [];
+    if (values.length === 0 || values.some((v) => v.trim() === "")) {
+        return [`${field}: must list at least one non-empty value; a role bound to nothing lets no one log in.`];
+    }
+    const wild = values.filter((v) => v.includes("*"));
+    if (wild.length > 0 && !allowWildcards) {
+        return [
+            `${field}: "${wild.join('", "')}" contains "*", which lets every matching account log in with this role; list the exact names, or set allowWildcards: true if that is really intended.`,
+        ];
+    }
+    return [];
+}
+
+export function checkTtls(field: string, ttl: number | undefined, maxTtl: number | undefined): string[] {
+    const errors: string[] = [];
+    for (const [name, value] of [
+        ["tokenTtl", ttl],
+        ["tokenMaxTtl", maxTtl],
+    ] as const) {
+        if (value !== undefined && (!Number.isInteger(value) || value <= 0)) {
+            errors.push(`${field}.${name}: ${value} is not a positive whole number of seconds; use e.g. 3600 (or "1h" in stack config).`);
+        }
+    }
+    if (errors.length === 0 && ttl !== undefined && maxTtl !== undefined && ttl > maxTtl) {
+        errors.push(`${field}.tokenTtl: ${ttl}s is above tokenMaxTtl ${maxTtl}s; lower tokenTtl or raise tokenMaxTtl.`);
+    }
+    return errors;
+}
+
+export function checkOneOf(field: string, value: string | undefined, allowed: readonly string[]): string[] {
+    if (value === undefined || allowed.includes(value)) return [];
+    return [`${field}: "${value}" is not one of ${allowed.map((a) => `"${a}"`).join(", ")}.`];
+}
+
+/** Reports values that appear more than once. */
+export function checkUnique(field: string, values: string[]): string[] {
+    const seen = new Set<string>();
+    const dups = new Set<string>();
+    for (const v of values) (seen.has(v) ? dups : seen).add(v);
+    return [...dups].map((d) => `${field}: "${d}" is used more than once; each must be unique.`);
+}
+
+/**
+ * Throws one error listing every problem. Components call it before `super()`, so that invalid
+ * input registers nothing at all, not even the component; `what` names the component instead.
+ */
+export function throwIfInvalid(errors: string[], what: string | pulumi.Resource): void {
+    if (errors.length === 0) return;
+    const message = `invalid input:\n  - ${errors.join("\n  - ")}`;
+    throw typeof what === "string" ? new Error(`${what}: ${message}`) : new pulumi.ResourceError(message, what);
+}

@@ -1,0 +1,87 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as vault from "@pulumi/vault";
+import { KubernetesAuthBackend, ServiceAccess, TokenReviewer } from "./components";
+import { resolveCluster } from "./stack/cluster";
+import { readStackConfig, serviceArgs } from "./stack/config";
+
+// The guide's steps, in order. Config is read and checked in full first: a mistake anywhere stops
+// the program before any resource is registered, so nothing is half-applied.
+const cfg = readStackConfig();
+const cluster = resolveCluster(cfg);
+const vaultAddress = cfg.vaultAddress ?? process.env.VAULT_ADDR;
+if (!vaultAddress) {
+    throw new Error("vaultAddress: not set; set config vaultAddress or export VAULT_ADDR (e.g. https://vault.example.com:8200).");
+}
+
+// Explicit providers: the cluster from the resolved kubeconfig, Vault from config or the environment
+// (a token from VAULT_TOKEN is read by the provider itself and so never lands in state).
+const k8sProvider = new k8s.Provider("cluster", { kubeconfig: cluster.kubeconfig, context: cfg.kubeContext });
+const vaultProvider = new vault.Provider("vault", {
+    address: vaultAddress,
+    token: cfg.vaultToken === undefined ? undefined : pulumi.secret(cfg.vaultToken),
+    skipChildToken: cfg.vaultSkipChildToken,
+});
+
+// Steps 1-2: the reviewer ServiceAccount, its auth-delegator binding and its token Secret.
+const reviewer = new TokenReviewer(
+    "reviewer",
+    { namespace: cfg.reviewerNamespace, createNamespace: cfg.createReviewerNamespace, serviceAccountName: cfg.reviewerServiceAccount },
+    { providers: { kubernetes: k8sProvider } },
+);
+
+// Step 3: the kubernetes auth method, wired from the cluster's outputs and the reviewer's JWT.
+const backend = new KubernetesAuthBackend(
+    "kubernetes",
+    {
+        path: cfg.authPath,
+        kubernetesHost: cluster.host,
+        kubernetesCaCert: cluster.caCert ?? reviewer.caCert,
+        tokenReviewerJwt: reviewer.reviewerJwt,
+        tokenReviewerJwtVersion: reviewer.tokenGeneration,
+        writeOnlyJwt: cfg.writeOnlyReviewerJwt,
+        issuer: cfg.issuer,
+        disableIssValidation: cfg.disableIssValidation,
+        disableLocalCaJwt: cfg.disableLocalCaJwt,
+        pemKeys: cfg.pemKeys,
+    },
+    { providers: { vault: vaultProvider } },
+);
+
+// Step 4: per service, a ServiceAccount, a policy and a role bound to exactly that account.
+const services = cfg.services.map(
+    (s) =>
+        [
+            s.name,
+            new ServiceAccess(
+                s.name,
+                { ...serviceArgs(s, cfg), authPath: backend.path },
+                { providers: { kubernetes: k8sProvider, vault: vaultProvider } },
+            ),
+        ] as const,
+);
+
+// Outputs for other stacks and for `npm run verify`; none of them is a secret.
+export const authPath = backend.path;
+export const authAccessor = backend.accessor;
+export const kubernetesHost = backend.kubernetesHost;
+export const reviewerAccount = {
+    namespace: reviewer.namespace,
+    serviceAccount: reviewer.serviceAccountName,
+    tokenSecret: reviewer.secretName,
+    clusterRoleBinding: reviewer.clusterRoleBindingName,
+};
+export const serviceAccess = Object.fromEntries(
+    services.map(([name, s]) => [
+        name,
+        {
+            role: s.roleName,
+            policy: s.policyName,
+            policyDocument: s.policyDocument,
+            namespace: s.namespace,
+            serviceAccount: s.serviceAccountName,
+            mountPath: s.mountPath,
+            loginExample: s.loginExample,
+        },
+    ]),
+);

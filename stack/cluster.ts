@@ -1,0 +1,66 @@
+import * as fs from "fs";
+import * as pulumi from "@pulumi/pulumi";
+import { ambientKubeconfigPath, endpointFromKubeconfig } from "../components/clusterEndpoint";
+import { StackConfig } from "./config";
+
+/** Where the stack finds its cluster: the kubeconfig for the kubernetes provider, the host and CA for Vault. */
+export interface ClusterSource {
+    /** Kubeconfig contents for the kubernetes provider (secret); undefined means the provider's own default. */
+    kubeconfig?: pulumi.Output<string>;
+    host: pulumi.Output<string>;
+    /** Undefined when only the reviewer token Secret can tell (its ca.crt is used then). */
+    caCert?: pulumi.Output<string>;
+}
+
+/**
+ * Resolves the cluster, in this order: explicit kubernetesHost/kubernetesCaCert (each wins on its
+ * own), then the `kubeconfig` output of `clusterStack`, then config `kubeconfig`, then the ambient
+ * kubeconfig ($KUBECONFIG or ~/.kube/config). Plain sources are parsed now, so a bad kubeconfig
+ * fails before any resource is registered; a StackReference is parsed when its output arrives.
+ */
+export function resolveCluster(cfg: StackConfig, env: NodeJS.ProcessEnv = process.env): ClusterSource {
+    const explicitHost = cfg.kubernetesHost;
+    const explicitCa = cfg.kubernetesCaCert;
+
+    if (cfg.clusterStack) {
+        const ref = new pulumi.StackReference(cfg.clusterStack);
+        const kubeconfig = pulumi.secret(
+            ref.requireOutput("kubeconfig").apply((k) => (typeof k === "string" ? k : JSON.stringify(k))),
+        );
+        const endpoint = kubeconfig.apply((k) => endpointFromKubeconfig(k, cfg.kubeContext, `stack ${cfg.clusterStack} output "kubeconfig"`));
+        return {
+            kubeconfig,
+            host: explicitHost ? pulumi.output(explicitHost) : pulumi.unsecret(endpoint.apply((e) => e.host)),
+            caCert: explicitCa ? pulumi.output(explicitCa) : pulumi.unsecret(endpoint.apply((e) => e.caCert)),
+        };
+    }
+
+    let kubeconfig = cfg.kubeconfig;
+    let source = "config kubeconfig";
+    if (kubeconfig === undefined) {
+        const file = ambientKubeconfigPath(env);
+        if (file !== undefined) {
+            kubeconfig = fs.readFileSync(file, "utf8");
+            source = `kubeconfig ${file}`;
+        }
+    }
+    if (kubeconfig === undefined) {
+        if (explicitHost === undefined) {
+            throw new Error(
+                "cluster: no kubeconfig found and kubernetesHost is not set; set config kubeconfig (--secret), clusterStack, or kubernetesHost and kubernetesCaCert, or point KUBECONFIG at the cluster.",
+            );
+        }
+        return { host: pulumi.output(explicitHost), caCert: explicitCa === undefined ? undefined : pulumi.output(explicitCa) };
+    }
+
+    const endpoint =
+        explicitHost !== undefined && explicitCa !== undefined
+            ? { host: explicitHost, caCert: explicitCa }
+            : endpointFromKubeconfig(kubeconfig, cfg.kubeContext, source);
+    return {
+        // The ambient file is left to the provider itself, which also honours multi-file KUBECONFIG.
+        kubeconfig: cfg.kubeconfig !== undefined ? pulumi.secret(cfg.kubeconfig) : undefined,
+        host: pulumi.output(explicitHost ?? endpoint.host),
+        caCert: pulumi.output(explicitCa ?? endpoint.caCert),
+    };
+}

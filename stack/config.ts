@@ -1,0 +1,152 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { capabilityNames } from "../components/policyDocument";
+import { ServiceAccessArgs, validateServiceAccessArgs } from "../components/serviceAccess";
+import { validateTokenReviewerArgs } from "../components/tokenReviewer";
+import { checkHttpsUrl, checkMountPath, checkPemCertificates, checkUnique, mountsCollide } from "../components/validation";
+
+/**
+ * The stack's configuration: its shape (zod, strict, so a misspelt key is an error rather than a
+ * silently ignored option) and the checks that span several services. Everything is checked before
+ * the program registers its first resource.
+ */
+
+/** A duration: whole seconds, or a string such as "90s", "15m", "1h", "7d". */
+const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
+    if (typeof v === "number") return v;
+    const m = /^(\d+)(s|m|h|d)?$/.exec(v.trim());
+    if (!m) {
+        ctx.addIssue({ code: "custom", message: `"${v}" is not a duration; use seconds or e.g. "15m", "1h", "7d"` });
+        return z.NEVER;
+    }
+    return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? "s") as "s" | "m" | "h" | "d"];
+});
+
+const rule = z.strictObject({
+    path: z.string(),
+    capabilities: z.array(z.enum(capabilityNames, { error: (i) => `"${String(i.input)}" is not a Vault capability; use one of ${capabilityNames.join(", ")}` })),
+});
+
+const service = z.strictObject({
+    name: z.string().min(1),
+    namespace: z.string(),
+    createNamespace: z.boolean().optional(),
+    serviceAccountName: z.string().optional(),
+    createServiceAccount: z.boolean().optional(),
+    boundServiceAccountNames: z.array(z.string()).optional(),
+    boundServiceAccountNamespaces: z.array(z.string()).optional(),
+    allowWildcards: z.boolean().optional(),
+    roleName: z.string().optional(),
+    policyName: z.string().optional(),
+    rules: z.array(rule),
+    mount: z.strictObject({ path: z.string(), type: z.string().optional(), description: z.string().optional() }).optional(),
+    tokenTtl: duration.optional(),
+    tokenMaxTtl: duration.optional(),
+    audience: z.string().optional(),
+    tokenType: z.string().optional(),
+    tokenNoDefaultPolicy: z.boolean().optional(),
+    aliasNameSource: z.string().optional(),
+});
+
+const stackConfig = z.strictObject({
+    kubeconfig: z.string().optional(),
+    kubeContext: z.string().optional(),
+    clusterStack: z.string().optional(),
+    kubernetesHost: z.string().optional(),
+    kubernetesCaCert: z.string().optional(),
+    reviewerNamespace: z.string().default("vault-auth"),
+    createReviewerNamespace: z.boolean().default(true),
+    reviewerServiceAccount: z.string().default("vault-auth"),
+    authPath: z.string().default("kubernetes"),
+    issuer: z.string().optional(),
+    disableIssValidation: z.boolean().optional(),
+    disableLocalCaJwt: z.boolean().default(true),
+    pemKeys: z.array(z.string()).optional(),
+    writeOnlyReviewerJwt: z.boolean().default(true),
+    vaultAddress: z.string().optional(),
+    vaultToken: z.string().optional(),
+    vaultSkipChildToken: z.boolean().default(false),
+    kvV2Mounts: z.array(z.string()).default([]),
+    services: z.array(service).default([]),
+});
+
+export type StackConfig = z.infer<typeof stackConfig>;
+export type ServiceConfig = z.infer<typeof service>;
+
+/** Every key the project reads; anything else under the project's namespace is a typo. */
+export const configKeys = Object.keys(stackConfig.shape);
+
+/** The component args of one configured service. */
+export function serviceArgs(s: ServiceConfig, cfg: Pick<StackConfig, "authPath" | "kvV2Mounts">): ServiceAccessArgs {
+    const { name: _name, ...rest } = s;
+    return { ...rest, authPath: cfg.authPath, kvV2Mounts: cfg.kvV2Mounts };
+}
+
+/**
+ * Parses raw config values (as `pulumi config` holds them: strings, booleans, parsed JSON) and
+ * returns the typed config, or throws one error that lists every problem with its field and fix.
+ */
+export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
+    const parsed = stackConfig.safeParse(raw);
+    if (!parsed.success) {
+        throw new Error(`invalid stack config:\n  - ${parsed.error.issues.map(describeIssue).join("\n  - ")}`);
+    }
+    const errors = crossChecks(parsed.data);
+    if (errors.length > 0) {
+        throw new Error(`invalid stack config:\n  - ${errors.join("\n  - ")}`);
+    }
+    return parsed.data;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+    const field = issue.path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), "");
+    if (issue.code === "unrecognized_keys") {
+        const where = field ? `${field}: ` : "";
+        return `${where}unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}; check the spelling against Pulumi.yaml (Vault would silently ignore a misspelt option).`;
+    }
+    return `${field || "config"}: ${issue.message}`;
+}
+
+function crossChecks(cfg: StackConfig): string[] {
+    const errors = [
+        ...validateTokenReviewerArgs({ namespace: cfg.reviewerNamespace, serviceAccountName: cfg.reviewerServiceAccount }, "reviewer"),
+        ...checkMountPath("authPath", cfg.authPath),
+        ...checkHttpsUrl("kubernetesHost", cfg.kubernetesHost),
+        ...checkPemCertificates("kubernetesCaCert", cfg.kubernetesCaCert),
+        ...cfg.kvV2Mounts.flatMap((m, i) => checkMountPath(`kvV2Mounts[${i}]`, m)),
+        ...checkUnique("services[].name", cfg.services.map((s) => s.name)),
+        ...checkUnique("services[].roleName", cfg.services.map((s) => s.roleName ?? s.name)),
+        ...checkUnique("services[].policyName", cfg.services.map((s) => s.policyName ?? s.name)),
+        ...checkUnique("services[].namespace (createNamespace: true)", cfg.services.filter((s) => s.createNamespace).map((s) => s.namespace)),
+        ...cfg.services.flatMap((s, i) => validateServiceAccessArgs(s.name, serviceArgs(s, cfg), `services[${i}] (${s.name})`)),
+    ];
+    for (const m of cfg.kvV2Mounts) {
+        if (mountsCollide(m, cfg.authPath)) errors.push(`kvV2Mounts: "${m}" collides with authPath "${cfg.authPath}"; choose another path.`);
+    }
+    const mounts = cfg.services.flatMap((s, i) => (s.mount ? [{ at: `services[${i}] (${s.name}).mount.path`, path: s.mount.path }] : []));
+    mounts.forEach((a, i) =>
+        mounts.slice(i + 1).forEach((b) => {
+            if (mountsCollide(a.path, b.path)) errors.push(`${b.at}: "${b.path}" collides with ${a.at} "${a.path}"; each service needs its own mount path.`);
+        }),
+    );
+    if (cfg.createReviewerNamespace && cfg.services.some((s) => s.createNamespace && s.namespace === cfg.reviewerNamespace)) {
+        errors.push(`services[].namespace: "${cfg.reviewerNamespace}" is also the reviewer namespace, which this stack creates; set createNamespace: false on that service.`);
+    }
+    return [...new Set(errors)];
+}
+
+/** Keys whose values are JSON (arrays/objects) in `pulumi config`. */
+const jsonKeys = new Set(["pemKeys", "kvV2Mounts", "services"]);
+const booleanKeys = new Set(["createReviewerNamespace", "disableIssValidation", "disableLocalCaJwt", "writeOnlyReviewerJwt", "vaultSkipChildToken"]);
+
+/** Reads this project's config from the Pulumi engine, rejects unknown keys, and parses it. */
+export function readStackConfig(config = new pulumi.Config()): StackConfig {
+    const raw: Record<string, unknown> = {};
+    const prefix = `${config.name}:`;
+    for (const fullKey of Object.keys(pulumi.runtime.allConfig())) {
+        if (!fullKey.startsWith(prefix)) continue;
+        const key = fullKey.slice(prefix.length);
+        raw[key] = jsonKeys.has(key) ? config.getObject(key) : booleanKeys.has(key) ? config.getBoolean(key) : config.get(key);
+    }
+    return parseStackConfig(raw);
+}

@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import * as k8s from "@pulumi/kubernetes";
+import { find, installMocks, isSecret, parentTypes, promiseOf, Registered, settle, testCa, testJwt, urnOf } from "../support/mocks";
+import { TokenReviewer } from "../../components/tokenReviewer";
+
+describe("TokenReviewer", () => {
+    let registered: Registered[];
+    let reviewer: TokenReviewer;
+    const provider = () => new k8s.Provider("cluster", { kubeconfig: "{}" });
+
+    before(async () => {
+        registered = await installMocks();
+        reviewer = new TokenReviewer("reviewer", {}, { providers: { kubernetes: provider() } });
+        await promiseOf(reviewer.reviewerJwt);
+        await settle();
+    });
+
+    it("creates the vault-auth ServiceAccount in its own namespace, not default", () => {
+        assert.equal(find(registered, "kubernetes:core/v1:Namespace").inputs.metadata.name, "vault-auth");
+        const sa = find(registered, "kubernetes:core/v1:ServiceAccount");
+        assert.deepEqual(sa.inputs.metadata, { name: "vault-auth", namespace: "vault-auth" });
+    });
+
+    it("binds exactly that ServiceAccount to system:auth-delegator", () => {
+        const crb = find(registered, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding");
+        assert.deepEqual(crb.inputs.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" });
+        assert.deepEqual(crb.inputs.subjects, [{ kind: "ServiceAccount", name: "vault-auth", namespace: "vault-auth" }]);
+    });
+
+    it("creates a service-account-token Secret annotated for the ServiceAccount", () => {
+        const secret = find(registered, "kubernetes:core/v1:Secret");
+        assert.equal(secret.inputs.type, "kubernetes.io/service-account-token");
+        assert.deepEqual(secret.inputs.metadata.annotations, { "kubernetes.io/service-account.name": "vault-auth" });
+        assert.equal(secret.inputs.metadata.name, "vault-auth-token");
+    });
+
+    it("parents every child to the component and routes them through the given provider", () => {
+        for (const r of registered.filter((x) => x.type.startsWith("kubernetes:") && x.name.startsWith("reviewer-"))) {
+            assert.deepEqual(parentTypes(urnOf(r.type, r.name)), ["vault-k8s-auth:index:TokenReviewer"], r.name);
+            assert.match(r.provider ?? "", /pulumi:providers:kubernetes::cluster::/, r.name);
+        }
+    });
+
+    it("outputs the decoded JWT as a secret and the CA in clear", async () => {
+        assert.equal(await promiseOf(reviewer.reviewerJwt), testJwt);
+        assert.equal(await isSecret(reviewer.reviewerJwt), true);
+        assert.equal(await promiseOf(reviewer.caCert), testCa);
+        assert.equal(await isSecret(reviewer.caCert), false);
+        assert.ok((await promiseOf(reviewer.tokenGeneration)) > 0);
+    });
+
+    it("with createNamespace: false, creates no Namespace and uses the given one", async () => {
+        const before = registered.length;
+        const r = new TokenReviewer("existing", { namespace: "platform", createNamespace: false, serviceAccountName: "vault-reviewer" });
+        await promiseOf(r.reviewerJwt);
+        const mine = registered.slice(before);
+        assert.equal(mine.filter((x) => x.type === "kubernetes:core/v1:Namespace").length, 0);
+        assert.deepEqual(find(mine, "kubernetes:core/v1:ServiceAccount").inputs.metadata, { name: "vault-reviewer", namespace: "platform" });
+    });
+
+    it("rejects a namespace that is not DNS-1123, before registering anything", async () => {
+        const before = registered.length;
+        assert.throws(() => new TokenReviewer("bad-ns", { namespace: "Vault_Auth" }), /TokenReviewer "bad-ns": invalid input:\n  - tokenReviewer\.namespace: "Vault_Auth" is not a valid Kubernetes namespace name/);
+        await settle();
+        assert.equal(registered.length, before);
+    });
+
+    it("rejects a ServiceAccount name that is not DNS-1123", () => {
+        assert.throws(() => new TokenReviewer("bad-sa", { serviceAccountName: "vault auth" }), /tokenReviewer\.serviceAccountName: "vault auth" is not a valid Kubernetes object name/);
+    });
+});
