@@ -51,7 +51,9 @@ export function endpointFromKubeconfig(kubeconfig: string, contextName?: string,
         caCert = fs.readFileSync(cluster["certificate-authority"], "utf8");
     }
     if (!caCert) {
-        throw new Error(`${source}: cluster "${context.context.cluster}" has no certificate-authority(-data); set config kubernetesCaCert to the API server's PEM CA.`);
+        throw new Error(
+            `${source}: cluster "${context.context.cluster}" has no certificate-authority(-data); set config kubernetesCaCert to the API server's PEM CA.`,
+        );
     }
     return { host: cluster.server, caCert };
 }

@@ -70,7 +70,7 @@ export class KubernetesAuthBackend extends pulumi.ComponentResource {
                     ? { tokenReviewerJwtWo: jwt, tokenReviewerJwtWoVersion: args.tokenReviewerJwtVersion ?? 1 }
                     : { tokenReviewerJwt: jwt }),
                 issuer: args.issuer,
-                disableIssValidation: args.disableIssValidation ?? (args.issuer === undefined),
+                disableIssValidation: args.disableIssValidation ?? args.issuer === undefined,
                 disableLocalCaJwt: args.disableLocalCaJwt ?? true,
                 pemKeys: args.pemKeys,
             },
@@ -91,8 +91,16 @@ export class KubernetesAuthBackend extends pulumi.ComponentResource {
 
 export function validateKubernetesAuthBackendArgs(args: KubernetesAuthBackendArgs, field = "authBackend"): string[] {
     return [
-        ...checkRequired(`${field}.kubernetesHost`, args.kubernetesHost, "give the API server address Vault can reach (https://HOST:PORT), or a kubeconfig to take it from."),
-        ...checkRequired(`${field}.kubernetesCaCert`, args.kubernetesCaCert, "give the API server's PEM CA, or a kubeconfig to take it from."),
+        ...checkRequired(
+            `${field}.kubernetesHost`,
+            args.kubernetesHost,
+            "give the API server address Vault can reach (https://HOST:PORT), or a kubeconfig to take it from.",
+        ),
+        ...checkRequired(
+            `${field}.kubernetesCaCert`,
+            args.kubernetesCaCert,
+            "give the API server's PEM CA, or a kubeconfig to take it from.",
+        ),
         ...checkRequired(`${field}.tokenReviewerJwt`, args.tokenReviewerJwt, "give the reviewer JWT, e.g. TokenReviewer.reviewerJwt."),
         ...checkMountPath(`${field}.path`, known(args.path)),
         ...checkHttpsUrl(`${field}.kubernetesHost`, known(args.kubernetesHost)),

@@ -62,9 +62,7 @@ export function checkPolicyRules(field: string, rules: PolicyRule[]): string[] {
 
 /** The kv-v2 mount a path lives on (the longest match), if any. */
 function kvV2MountOf(path: string, kvV2Mounts: readonly string[]): string | undefined {
-    return kvV2Mounts
-        .filter((m) => path === m || path.startsWith(`${m}/`))
-        .sort((a, b) => b.length - a.length)[0];
+    return kvV2Mounts.filter((m) => path === m || path.startsWith(`${m}/`)).sort((a, b) => b.length - a.length)[0];
 }
 
 /** The path stanzas Vault will evaluate for one rule. */

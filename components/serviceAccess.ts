@@ -153,9 +153,7 @@ export class ServiceAccess extends pulumi.ComponentResource {
         this.serviceAccountName = serviceAccount ? serviceAccount.metadata.name : pulumi.output(saName);
         this.authPath = authPath;
         this.mountPath = mount ? mount.path : pulumi.output("");
-        this.loginExample = pulumi
-            .all([authPath, role.roleName])
-            .apply(([path, roleName]) => loginExample(path, roleName));
+        this.loginExample = pulumi.all([authPath, role.roleName]).apply(([path, roleName]) => loginExample(path, roleName));
 
         this.registerOutputs({
             roleName: this.roleName,
@@ -191,7 +189,9 @@ export function validateServiceAccessArgs(name: string, args: ServiceAccessArgs,
         ...checkPolicyName(`${field}.policyName`, args.policyName ?? name),
         ...checkBoundList(`${field}.boundServiceAccountNames`, args.boundServiceAccountNames, args.allowWildcards ?? false),
         ...checkBoundList(`${field}.boundServiceAccountNamespaces`, args.boundServiceAccountNamespaces, args.allowWildcards ?? false),
-        ...(args.boundServiceAccountNamespaces ?? []).filter((n) => !n.includes("*")).flatMap((n) => checkNamespace(`${field}.boundServiceAccountNamespaces`, n)),
+        ...(args.boundServiceAccountNamespaces ?? [])
+            .filter((n) => !n.includes("*"))
+            .flatMap((n) => checkNamespace(`${field}.boundServiceAccountNamespaces`, n)),
         ...checkPolicyRules(`${field}.rules`, args.rules ?? []),
         ...checkTtls(field, args.tokenTtl ?? 3600, args.tokenMaxTtl ?? 86400),
         ...checkOneOf(`${field}.tokenType`, args.tokenType, tokenTypes),
@@ -199,10 +199,15 @@ export function validateServiceAccessArgs(name: string, args: ServiceAccessArgs,
         ...(args.kvV2Mounts ?? []).flatMap((m) => checkMountPath(`${field}.kvV2Mounts`, m)),
     ];
     if (args.mount) {
-        errors.push(...checkMountPath(`${field}.mount.path`, args.mount.path), ...checkOneOf(`${field}.mount.type`, args.mount.type, mountTypes));
+        errors.push(
+            ...checkMountPath(`${field}.mount.path`, args.mount.path),
+            ...checkOneOf(`${field}.mount.type`, args.mount.type, mountTypes),
+        );
         for (const existing of args.kvV2Mounts ?? []) {
             if (mountsCollide(args.mount.path, existing)) {
-                errors.push(`${field}.mount.path: "${args.mount.path}" collides with kvV2Mounts entry "${existing}" (an existing mount); choose another path.`);
+                errors.push(
+                    `${field}.mount.path: "${args.mount.path}" collides with kvV2Mounts entry "${existing}" (an existing mount); choose another path.`,
+                );
             }
         }
         const authPath = known(args.authPath);

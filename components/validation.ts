@@ -63,7 +63,9 @@ export function checkRoleName(field: string, value: string | undefined): string[
 export function checkPolicyName(field: string, value: string | undefined): string[] {
     if (value === undefined) return [];
     if (value === "root" || value === "default") {
-        return [`${field}: "${value}" is a built-in Vault policy and must not be overwritten; choose another name, e.g. the service's name.`];
+        return [
+            `${field}: "${value}" is a built-in Vault policy and must not be overwritten; choose another name, e.g. the service's name.`,
+        ];
     }
     if (value.length > 128 || !vaultPolicyName.test(value)) {
         return [
@@ -110,7 +112,10 @@ const pemCertificate = /^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+----
 
 export function checkPemCertificates(field: string, value: string | undefined): string[] {
     if (value === undefined) return [];
-    const blocks = value.trim().split(/(?<=-----END CERTIFICATE-----)\s*/).filter((b) => b.length > 0);
+    const blocks = value
+        .trim()
+        .split(/(?<=-----END CERTIFICATE-----)\s*/)
+        .filter((b) => b.length > 0);
     if (blocks.length === 0 || !blocks.every((b) => pemCertificate.test(b))) {
         return [
             `${field}: is not a PEM certificate; give the decoded CA text starting with "-----BEGIN CERTIFICATE-----" (a kubeconfig's certificate-authority-data is base64 of it).`,

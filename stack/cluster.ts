@@ -24,10 +24,10 @@ export function resolveCluster(cfg: StackConfig, env: NodeJS.ProcessEnv = proces
 
     if (cfg.clusterStack) {
         const ref = new pulumi.StackReference(cfg.clusterStack);
-        const kubeconfig = pulumi.secret(
-            ref.requireOutput("kubeconfig").apply((k) => (typeof k === "string" ? k : JSON.stringify(k))),
+        const kubeconfig = pulumi.secret(ref.requireOutput("kubeconfig").apply((k) => (typeof k === "string" ? k : JSON.stringify(k))));
+        const endpoint = kubeconfig.apply((k) =>
+            endpointFromKubeconfig(k, cfg.kubeContext, `stack ${cfg.clusterStack} output "kubeconfig"`),
         );
-        const endpoint = kubeconfig.apply((k) => endpointFromKubeconfig(k, cfg.kubeContext, `stack ${cfg.clusterStack} output "kubeconfig"`));
         return {
             kubeconfig,
             host: explicitHost ? pulumi.output(explicitHost) : pulumi.unsecret(endpoint.apply((e) => e.host)),

@@ -24,7 +24,11 @@ const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
 
 const rule = z.strictObject({
     path: z.string(),
-    capabilities: z.array(z.enum(capabilityNames, { error: (i) => `"${String(i.input)}" is not a Vault capability; use one of ${capabilityNames.join(", ")}` })),
+    capabilities: z.array(
+        z.enum(capabilityNames, {
+            error: (i) => `"${String(i.input)}" is not a Vault capability; use one of ${capabilityNames.join(", ")}`,
+        }),
+    ),
 });
 
 const service = z.strictObject({
@@ -99,7 +103,10 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-    const field = issue.path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), "");
+    const field = issue.path.reduce<string>(
+        (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+        "",
+    );
     if (issue.code === "unrecognized_keys") {
         const where = field ? `${field}: ` : "";
         return `${where}unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}; check the spelling against Pulumi.yaml (Vault would silently ignore a misspelt option).`;
@@ -114,30 +121,52 @@ function crossChecks(cfg: StackConfig): string[] {
         ...checkHttpsUrl("kubernetesHost", cfg.kubernetesHost),
         ...checkPemCertificates("kubernetesCaCert", cfg.kubernetesCaCert),
         ...cfg.kvV2Mounts.flatMap((m, i) => checkMountPath(`kvV2Mounts[${i}]`, m)),
-        ...checkUnique("services[].name", cfg.services.map((s) => s.name)),
-        ...checkUnique("services[].roleName", cfg.services.map((s) => s.roleName ?? s.name)),
-        ...checkUnique("services[].policyName", cfg.services.map((s) => s.policyName ?? s.name)),
-        ...checkUnique("services[].namespace (createNamespace: true)", cfg.services.filter((s) => s.createNamespace).map((s) => s.namespace)),
+        ...checkUnique(
+            "services[].name",
+            cfg.services.map((s) => s.name),
+        ),
+        ...checkUnique(
+            "services[].roleName",
+            cfg.services.map((s) => s.roleName ?? s.name),
+        ),
+        ...checkUnique(
+            "services[].policyName",
+            cfg.services.map((s) => s.policyName ?? s.name),
+        ),
+        ...checkUnique(
+            "services[].namespace (createNamespace: true)",
+            cfg.services.filter((s) => s.createNamespace).map((s) => s.namespace),
+        ),
         ...cfg.services.flatMap((s, i) => validateServiceAccessArgs(s.name, serviceArgs(s, cfg), `services[${i}] (${s.name})`)),
     ];
     for (const m of cfg.kvV2Mounts) {
-        if (mountsCollide(m, cfg.authPath)) errors.push(`kvV2Mounts: "${m}" collides with authPath "${cfg.authPath}"; choose another path.`);
+        if (mountsCollide(m, cfg.authPath))
+            errors.push(`kvV2Mounts: "${m}" collides with authPath "${cfg.authPath}"; choose another path.`);
     }
     const mounts = cfg.services.flatMap((s, i) => (s.mount ? [{ at: `services[${i}] (${s.name}).mount.path`, path: s.mount.path }] : []));
     mounts.forEach((a, i) =>
         mounts.slice(i + 1).forEach((b) => {
-            if (mountsCollide(a.path, b.path)) errors.push(`${b.at}: "${b.path}" collides with ${a.at} "${a.path}"; each service needs its own mount path.`);
+            if (mountsCollide(a.path, b.path))
+                errors.push(`${b.at}: "${b.path}" collides with ${a.at} "${a.path}"; each service needs its own mount path.`);
         }),
     );
     if (cfg.createReviewerNamespace && cfg.services.some((s) => s.createNamespace && s.namespace === cfg.reviewerNamespace)) {
-        errors.push(`services[].namespace: "${cfg.reviewerNamespace}" is also the reviewer namespace, which this stack creates; set createNamespace: false on that service.`);
+        errors.push(
+            `services[].namespace: "${cfg.reviewerNamespace}" is also the reviewer namespace, which this stack creates; set createNamespace: false on that service.`,
+        );
     }
     return [...new Set(errors)];
 }
 
 /** Keys whose values are JSON (arrays/objects) in `pulumi config`. */
 const jsonKeys = new Set(["pemKeys", "kvV2Mounts", "services"]);
-const booleanKeys = new Set(["createReviewerNamespace", "disableIssValidation", "disableLocalCaJwt", "writeOnlyReviewerJwt", "vaultSkipChildToken"]);
+const booleanKeys = new Set([
+    "createReviewerNamespace",
+    "disableIssValidation",
+    "disableLocalCaJwt",
+    "writeOnlyReviewerJwt",
+    "vaultSkipChildToken",
+]);
 
 /** Reads this project's config from the Pulumi engine, rejects unknown keys, and parses it. */
 export function readStackConfig(config = new pulumi.Config()): StackConfig {

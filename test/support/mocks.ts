@@ -31,13 +31,25 @@ export async function installMocks(options: MockOptions = { tokenData: { token: 
     await pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
-                registered.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, custom: args.custom ?? true });
+                registered.push({
+                    type: args.type,
+                    name: args.name,
+                    inputs: args.inputs,
+                    provider: args.provider,
+                    custom: args.custom ?? true,
+                });
                 const state: Record<string, any> = { ...args.inputs };
                 if (args.type.startsWith("kubernetes:")) {
                     state.metadata = { ...args.inputs.metadata, uid: "0f3c2a9e-1111-2222-3333-444455556666" };
                 }
-                if (args.type === "kubernetes:core/v1:Secret" && args.inputs.type === "kubernetes.io/service-account-token" && options.tokenData) {
-                    state.data = Object.fromEntries(Object.entries(options.tokenData).map(([k, v]) => [k, Buffer.from(v).toString("base64")]));
+                if (
+                    args.type === "kubernetes:core/v1:Secret" &&
+                    args.inputs.type === "kubernetes.io/service-account-token" &&
+                    options.tokenData
+                ) {
+                    state.data = Object.fromEntries(
+                        Object.entries(options.tokenData).map(([k, v]) => [k, Buffer.from(v).toString("base64")]),
+                    );
                 }
                 if (args.type === "vault:index/authBackend:AuthBackend") {
                     state.accessor = `auth_${args.inputs.type}_0a1b2c3d`;
@@ -88,6 +100,19 @@ export async function settle(): Promise<void> {
 
 export function find(registered: Registered[], type: string, name?: string): Registered {
     const r = registered.find((x) => x.type === type && (name === undefined || x.name === name));
-    if (!r) throw new Error(`no ${type}${name ? ` named ${name}` : ""} registered; saw ${registered.map((x) => `${x.type}/${x.name}`).join(", ")}`);
+    if (!r)
+        throw new Error(
+            `no ${type}${name ? ` named ${name}` : ""} registered; saw ${registered.map((x) => `${x.type}/${x.name}`).join(", ")}`,
+        );
     return r;
+}
+
+const secretSig = "4dabf18193072939515e22adb298388d";
+
+/** Unwraps an input that reached the engine as a secret; throws if it arrived in plain text. */
+export function secretInput(value: unknown): unknown {
+    if (typeof value !== "object" || value === null || (value as Record<string, unknown>)[secretSig] === undefined) {
+        throw new Error(`expected a secret input, got ${JSON.stringify(value)?.slice(0, 40)}...`);
+    }
+    return (value as { value: unknown }).value;
 }

@@ -77,11 +77,17 @@ describe("policy rule checks", () => {
 
     it("accepts a good rule", () => assert.deepEqual(one({ path: "my-app/*", capabilities: ["read"] }), []));
     it("rejects an unknown capability by name", () => {
-        assert.match(one({ path: "my-app/*", capabilities: ["reed"] }).join(), /rules\[0\]\.capabilities: "reed" is not a Vault capability/);
+        assert.match(
+            one({ path: "my-app/*", capabilities: ["reed"] }).join(),
+            /rules\[0\]\.capabilities: "reed" is not a Vault capability/,
+        );
     });
     it("rejects an empty path", () => assert.match(one({ path: " ", capabilities: ["read"] }).join(), /rules\[0\]\.path: is empty/));
     it("rejects a leading slash and says what to write", () => {
-        assert.match(one({ path: "/my-app/*", capabilities: ["read"] }).join(), /starts with "\/"; Vault paths are relative, write "my-app\/\*"/);
+        assert.match(
+            one({ path: "/my-app/*", capabilities: ["read"] }).join(),
+            /starts with "\/"; Vault paths are relative, write "my-app\/\*"/,
+        );
     });
     it("rejects no capabilities", () => assert.match(one({ path: "a", capabilities: [] }).join(), /capabilities: is empty/));
     it("rejects deny mixed with grants", () => assert.match(one({ path: "a", capabilities: ["deny", "read"] }).join(), /list it alone/));

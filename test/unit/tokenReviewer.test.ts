@@ -56,17 +56,26 @@ describe("TokenReviewer", () => {
         await promiseOf(r.reviewerJwt);
         const mine = registered.slice(before);
         assert.equal(mine.filter((x) => x.type === "kubernetes:core/v1:Namespace").length, 0);
-        assert.deepEqual(find(mine, "kubernetes:core/v1:ServiceAccount").inputs.metadata, { name: "vault-reviewer", namespace: "platform" });
+        assert.deepEqual(find(mine, "kubernetes:core/v1:ServiceAccount").inputs.metadata, {
+            name: "vault-reviewer",
+            namespace: "platform",
+        });
     });
 
     it("rejects a namespace that is not DNS-1123, before registering anything", async () => {
         const before = registered.length;
-        assert.throws(() => new TokenReviewer("bad-ns", { namespace: "Vault_Auth" }), /TokenReviewer "bad-ns": invalid input:\n  - tokenReviewer\.namespace: "Vault_Auth" is not a valid Kubernetes namespace name/);
+        assert.throws(
+            () => new TokenReviewer("bad-ns", { namespace: "Vault_Auth" }),
+            /TokenReviewer "bad-ns": invalid input:\n {2}- tokenReviewer\.namespace: "Vault_Auth" is not a valid Kubernetes namespace name/,
+        );
         await settle();
         assert.equal(registered.length, before);
     });
 
     it("rejects a ServiceAccount name that is not DNS-1123", () => {
-        assert.throws(() => new TokenReviewer("bad-sa", { serviceAccountName: "vault auth" }), /tokenReviewer\.serviceAccountName: "vault auth" is not a valid Kubernetes object name/);
+        assert.throws(
+            () => new TokenReviewer("bad-sa", { serviceAccountName: "vault auth" }),
+            /tokenReviewer\.serviceAccountName: "vault auth" is not a valid Kubernetes object name/,
+        );
     });
 });

@@ -1,0 +1,159 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import * as k8s from "@pulumi/kubernetes";
+import * as vault from "@pulumi/vault";
+import { find, installMocks, parentTypes, promiseOf, Registered, settle, urnOf } from "../support/mocks";
+import { ServiceAccess, ServiceAccessArgs } from "../../components/serviceAccess";
+
+describe("ServiceAccess", () => {
+    let registered: Registered[];
+    let access: ServiceAccess;
+
+    before(async () => {
+        registered = await installMocks();
+        const providers = { kubernetes: new k8s.Provider("cluster", {}), vault: new vault.Provider("vault", {}) };
+        access = new ServiceAccess(
+            "my-app",
+            {
+                namespace: "my-app",
+                createNamespace: true,
+                mount: { path: "my-app", type: "kv" },
+                rules: [{ path: "my-app/*", capabilities: ["read", "list"] }],
+                tokenTtl: 3600,
+                tokenMaxTtl: 14400,
+                audience: "vault",
+                tokenType: "service",
+            },
+            { providers },
+        );
+        await promiseOf(access.loginExample);
+        await settle();
+    });
+
+    it("creates the service's ServiceAccount in its namespace", () => {
+        assert.deepEqual(find(registered, "kubernetes:core/v1:ServiceAccount").inputs.metadata, { name: "my-app", namespace: "my-app" });
+        assert.equal(find(registered, "kubernetes:core/v1:Namespace").inputs.metadata.name, "my-app");
+    });
+
+    it("mounts the guide's kv (version 1) engine and writes its policy unchanged, as JSON", () => {
+        const mount = find(registered, "vault:index/mount:Mount");
+        assert.deepEqual([mount.inputs.path, mount.inputs.type, mount.inputs.options], ["my-app", "kv", { version: "1" }]);
+        const policy = find(registered, "vault:index/policy:Policy");
+        assert.equal(policy.inputs.name, "my-app");
+        assert.deepEqual(JSON.parse(policy.inputs.policy), { path: { "my-app/*": { capabilities: ["read", "list"] } } });
+    });
+
+    it("binds the role to exactly that account and namespace, with the policy and token settings", () => {
+        const role = find(registered, "vault:kubernetes/authBackendRole:AuthBackendRole");
+        assert.equal(role.inputs.backend, "kubernetes");
+        assert.equal(role.inputs.roleName, "my-app");
+        assert.deepEqual(role.inputs.boundServiceAccountNames, ["my-app"]);
+        assert.deepEqual(role.inputs.boundServiceAccountNamespaces, ["my-app"]);
+        assert.deepEqual(role.inputs.tokenPolicies, ["my-app"]);
+        assert.deepEqual(
+            [role.inputs.tokenTtl, role.inputs.tokenMaxTtl, role.inputs.audience, role.inputs.tokenType],
+            [3600, 14400, "vault", "service"],
+        );
+    });
+
+    it("parents every child to the component and sends each to its own provider", () => {
+        for (const r of registered.filter((x) => x.custom && !x.type.startsWith("pulumi:providers"))) {
+            assert.deepEqual(parentTypes(urnOf(r.type, r.name)), ["vault-k8s-auth:index:ServiceAccess"], r.name);
+            const pkg = r.type.split(":")[0];
+            assert.match(r.provider ?? "", new RegExp(`pulumi:providers:${pkg}::`), r.name);
+        }
+    });
+
+    it("outputs names and a login example that carries no secret", async () => {
+        assert.equal(await promiseOf(access.roleName), "my-app");
+        assert.equal(await promiseOf(access.policyName), "my-app");
+        const login = await promiseOf(access.loginExample);
+        assert.match(login, /\/v1\/auth\/kubernetes\/login/);
+        assert.match(login, /"role": "my-app"/);
+        assert.match(login, /\/var\/run\/secrets\/kubernetes\.io\/serviceaccount\/token/);
+    });
+
+    it("expands rules on its kv-v2 mount and binds to an existing account when told", async () => {
+        new ServiceAccess("payments", {
+            namespace: "payments",
+            serviceAccountName: "payments-api",
+            createServiceAccount: false,
+            mount: { path: "payments" },
+            rules: [{ path: "payments/*", capabilities: ["read", "list"] }],
+        });
+        await settle();
+        const mount = find(registered, "vault:index/mount:Mount", "payments-mount");
+        assert.deepEqual(mount.inputs.options, { version: "2" });
+        const policy = find(registered, "vault:index/policy:Policy", "payments-policy");
+        assert.deepEqual(Object.keys(JSON.parse(policy.inputs.policy).path), ["payments/data/*", "payments/metadata/*"]);
+        assert.equal(registered.filter((r) => r.name === "payments-sa").length, 0);
+        const role = find(registered, "vault:kubernetes/authBackendRole:AuthBackendRole", "payments-role");
+        assert.deepEqual(role.inputs.boundServiceAccountNames, ["payments-api"]);
+    });
+});
+
+describe("ServiceAccess input checks", () => {
+    const good: ServiceAccessArgs = { namespace: "my-app", rules: [{ path: "my-app/*", capabilities: ["read"] }] };
+    let registered: Registered[];
+    before(async () => {
+        registered = await installMocks();
+    });
+    const rejects = (args: Partial<ServiceAccessArgs> | Record<string, unknown>, pattern: RegExp, name = "svc") => {
+        const before = registered.length;
+        assert.throws(() => new ServiceAccess(name, { ...good, ...args } as ServiceAccessArgs), pattern);
+        assert.equal(registered.length, before, "nothing may be registered");
+    };
+
+    it("rejects a namespace that is not DNS-1123", () =>
+        rejects({ namespace: "My_App" }, /services\.svc\.namespace: "My_App" is not a valid Kubernetes namespace name/));
+    it("rejects a missing namespace", () => rejects({ namespace: undefined }, /services\.svc\.namespace: is missing/));
+    it("rejects a ServiceAccount name that is not DNS-1123", () =>
+        rejects({ serviceAccountName: "App SA" }, /serviceAccountName: "App SA" is not a valid Kubernetes object name/));
+    it("rejects a role name with a slash", () => rejects({ roleName: "team/app" }, /roleName: "team\/app" is not a valid Vault role name/));
+    it("rejects an upper-case policy name", () => rejects({ policyName: "MyApp" }, /policyName: "MyApp" is not a valid Vault policy name/));
+    it("rejects overwriting a built-in policy", () =>
+        rejects({ policyName: "default" }, /policyName: "default" is a built-in Vault policy/));
+    it("rejects empty bound names", () =>
+        rejects({ boundServiceAccountNames: [] }, /boundServiceAccountNames: must list at least one non-empty value/));
+    it("rejects empty bound namespaces", () =>
+        rejects({ boundServiceAccountNamespaces: [""] }, /boundServiceAccountNamespaces: must list at least one non-empty value/));
+    it("rejects * in bound names unless allowed", () =>
+        rejects({ boundServiceAccountNames: ["*"] }, /boundServiceAccountNames: "\*" contains "\*".*allowWildcards: true/));
+    it("rejects * in bound namespaces unless allowed", () =>
+        rejects({ boundServiceAccountNamespaces: ["team-*"] }, /boundServiceAccountNamespaces: "team-\*" contains "\*"/));
+    it("accepts * when explicitly allowed", async () => {
+        new ServiceAccess("wild", { ...good, boundServiceAccountNamespaces: ["team-*"], allowWildcards: true });
+        await settle();
+        assert.deepEqual(
+            find(registered, "vault:kubernetes/authBackendRole:AuthBackendRole", "wild-role").inputs.boundServiceAccountNamespaces,
+            ["team-*"],
+        );
+    });
+    it("rejects an unknown capability", () =>
+        rejects({ rules: [{ path: "a/*", capabilities: ["reed"] }] }, /rules\[0\]\.capabilities: "reed" is not a Vault capability/));
+    it("rejects an empty policy path", () => rejects({ rules: [{ path: "", capabilities: ["read"] }] }, /rules\[0\]\.path: is empty/));
+    it("rejects a policy path with a leading slash", () =>
+        rejects({ rules: [{ path: "/a/*", capabilities: ["read"] }] }, /rules\[0\]\.path: "\/a\/\*" starts with "\/"/));
+    it("rejects a non-positive TTL", () => rejects({ tokenTtl: 0 }, /tokenTtl: 0 is not a positive whole number of seconds/));
+    it("rejects a negative max TTL", () => rejects({ tokenMaxTtl: -5 }, /tokenMaxTtl: -5 is not a positive whole number/));
+    it("rejects a TTL above the max TTL", () =>
+        rejects({ tokenTtl: 7200, tokenMaxTtl: 3600 }, /tokenTtl: 7200s is above tokenMaxTtl 3600s/));
+    it("rejects a misspelt token type", () =>
+        rejects({ tokenType: "servcie" }, /tokenType: "servcie" is not one of "default", "service", "batch"/));
+    it("rejects an unknown alias name source", () =>
+        rejects({ aliasNameSource: "uid" }, /aliasNameSource: "uid" is not one of "serviceaccount_uid", "serviceaccount_name"/));
+    it("rejects an unknown mount type", () =>
+        rejects({ mount: { path: "a", type: "kv3" } }, /mount\.type: "kv3" is not one of "kv-v2", "kv"/));
+    it("rejects an invalid mount path", () =>
+        rejects({ mount: { path: "a//b" } }, /mount\.path: "a\/\/b" is not a valid Vault mount path/));
+    it("rejects a mount that collides with the auth path", () =>
+        rejects(
+            { mount: { path: "kubernetes" }, authPath: "kubernetes" },
+            /mount\.path: "kubernetes" collides with the auth path "kubernetes"/,
+        ));
+    it("rejects a mount that collides with an existing kv-v2 mount", () =>
+        rejects(
+            { mount: { path: "secret/app" }, kvV2Mounts: ["secret"] },
+            /mount\.path: "secret\/app" collides with kvV2Mounts entry "secret"/,
+        ));
+});

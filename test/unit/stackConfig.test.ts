@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { endpointFromKubeconfig } from "../../components/clusterEndpoint";
+import { parseStackConfig } from "../../stack/config";
+import { resolveCluster } from "../../stack/cluster";
+import { writeKubeconfig } from "../support/devStack";
+import { testCa } from "../support/mocks";
+
+const svc = (name: string, extra: Record<string, unknown> = {}) => ({
+    name,
+    namespace: name,
+    rules: [{ path: `${name}/*`, capabilities: ["read"] }],
+    ...extra,
+});
+const rejects = (raw: Record<string, unknown>, pattern: RegExp) => assert.throws(() => parseStackConfig(raw), pattern);
+
+describe("stack config", () => {
+    it("applies defaults and converts durations to seconds", () => {
+        const cfg = parseStackConfig({ services: [svc("a", { tokenTtl: "15m", tokenMaxTtl: "1d" })] });
+        assert.deepEqual(
+            [cfg.authPath, cfg.reviewerNamespace, cfg.reviewerServiceAccount, cfg.disableLocalCaJwt],
+            ["kubernetes", "vault-auth", "vault-auth", true],
+        );
+        assert.deepEqual([cfg.services[0].tokenTtl, cfg.services[0].tokenMaxTtl], [900, 86400]);
+    });
+
+    it("rejects an unknown top-level key", () => rejects({ authPth: "k8s" }, /unknown key\(s\) "authPth"; check the spelling/));
+    it("rejects a misspelt service field", () =>
+        rejects({ services: [svc("a", { tokenTll: 60 })] }, /services\[0\]: unknown key\(s\) "tokenTll"/));
+    it("rejects a misspelt rule field", () =>
+        rejects(
+            { services: [svc("a", { rules: [{ path: "a/*", capabilites: ["read"] }] })] },
+            /services\[0\]\.rules\[0\]: unknown key\(s\) "capabilites"/,
+        ));
+    it("rejects an unknown capability with its position", () =>
+        rejects(
+            { services: [svc("a", { rules: [{ path: "a/*", capabilities: ["reed"] }] })] },
+            /services\[0\]\.rules\[0\]\.capabilities\[0\]: "reed" is not a Vault capability/,
+        ));
+    it("rejects a bad duration", () =>
+        rejects({ services: [svc("a", { tokenTtl: "1 hour" })] }, /services\[0\]\.tokenTtl: "1 hour" is not a duration/));
+    it("rejects duplicate services", () => rejects({ services: [svc("a"), svc("a")] }, /services\[\]\.name: "a" is used more than once/));
+    it("rejects duplicate roles", () =>
+        rejects(
+            { services: [svc("a", { roleName: "r" }), svc("b", { roleName: "r" })] },
+            /services\[\]\.roleName: "r" is used more than once/,
+        ));
+    it("rejects duplicate policies", () =>
+        rejects(
+            { services: [svc("a", { policyName: "p" }), svc("b", { policyName: "p" })] },
+            /services\[\]\.policyName: "p" is used more than once/,
+        ));
+    it("rejects two services mounting colliding paths", () =>
+        rejects(
+            { services: [svc("a", { mount: { path: "team" } }), svc("b", { mount: { path: "team/b" } })] },
+            /services\[1\] \(b\)\.mount\.path: "team\/b" collides with services\[0\] \(a\)\.mount\.path "team"/,
+        ));
+    it("rejects a service mount on the auth path", () =>
+        rejects(
+            { authPath: "apps", services: [svc("a", { mount: { path: "apps" } })] },
+            /mount\.path: "apps" collides with the auth path "apps"/,
+        ));
+    it("rejects a kv-v2 mount on the auth path", () =>
+        rejects({ kvV2Mounts: ["kubernetes"] }, /kvV2Mounts: "kubernetes" collides with authPath "kubernetes"/));
+    it("rejects a host that is not https", () =>
+        rejects({ kubernetesHost: "http://10.0.0.1" }, /kubernetesHost: "http:\/\/10\.0\.0\.1" must use https/));
+    it("rejects a CA that is not PEM", () => rejects({ kubernetesCaCert: "not a cert" }, /kubernetesCaCert: is not a PEM certificate/));
+    it("rejects a bad reviewer namespace", () =>
+        rejects({ reviewerNamespace: "Vault" }, /reviewer\.namespace: "Vault" is not a valid Kubernetes namespace name/));
+    it("rejects an invalid auth path", () => rejects({ authPath: "auth/k8s" }, /authPath: "auth\/k8s" is under "auth\/"/));
+    it("rejects per-service errors with the service's position and name", () =>
+        rejects(
+            { services: [svc("a", { boundServiceAccountNames: ["*"] })] },
+            /services\[0\] \(a\)\.boundServiceAccountNames: "\*" contains "\*"/,
+        ));
+    it("lists every problem at once", () => {
+        assert.throws(
+            () => parseStackConfig({ authPath: "/x", services: [svc("a", { tokenType: "nope" })] }),
+            (e: Error) => {
+                assert.match(e.message, /authPath/);
+                assert.match(e.message, /tokenType/);
+                return true;
+            },
+        );
+    });
+});
+
+describe("cluster resolution", () => {
+    const base = parseStackConfig({});
+
+    it("takes host and CA from the ambient kubeconfig", async () => {
+        const c = resolveCluster(base, { KUBECONFIG: writeKubeconfig("https://10.1.2.3:6443") });
+        assert.equal(await new Promise((r) => c.host.apply(r)), "https://10.1.2.3:6443");
+        assert.equal(await new Promise((r) => c.caCert!.apply(r)), testCa);
+    });
+
+    it("lets an explicit host win over the kubeconfig's", async () => {
+        const c = resolveCluster({ ...base, kubernetesHost: "https://vault-can-reach:6443" }, { KUBECONFIG: writeKubeconfig() });
+        assert.equal(await new Promise((r) => c.host.apply(r)), "https://vault-can-reach:6443");
+    });
+
+    it("fails clearly with no kubeconfig and no host", () => {
+        assert.throws(
+            () => resolveCluster(base, { KUBECONFIG: "/nonexistent/kubeconfig" }),
+            /cluster: no kubeconfig found and kubernetesHost is not set; set config kubeconfig/,
+        );
+    });
+
+    it("names the missing piece of a kubeconfig", () => {
+        assert.throws(
+            () => endpointFromKubeconfig("apiVersion: v1\nclusters: []\n"),
+            /kubeconfig: has no current-context; set config kubeContext/,
+        );
+        assert.throws(
+            () =>
+                endpointFromKubeconfig(
+                    "current-context: x\ncontexts: [{name: x, context: {cluster: c}}]\nclusters: [{name: c, cluster: {server: 'https://h'}}]\n",
+                ),
+            /cluster "c" has no certificate-authority\(-data\); set config kubernetesCaCert/,
+        );
+        assert.throws(
+            () => endpointFromKubeconfig("current-context: y\ncontexts: [{name: x, context: {cluster: c}}]\n"),
+            /has no context "y" \(contexts: x\)/,
+        );
+        assert.throws(() => endpointFromKubeconfig("a: [b"), /kubeconfig: is not valid YAML/);
+    });
+});
