@@ -82,6 +82,8 @@ export const serviceAccess = Object.fromEntries(
             serviceAccount: s.serviceAccountName,
             mountPath: s.mountPath,
             loginExample: s.loginExample,
+            audience: s.audience,
+            tokenNoDefaultPolicy: s.tokenNoDefaultPolicy,
         },
     ]),
 );

@@ -88,6 +88,10 @@ export class ServiceAccess extends pulumi.ComponentResource {
     public readonly mountPath: pulumi.Output<string>;
     /** A ready-to-run login from inside one of the service's pods (no secret in it). */
     public readonly loginExample: pulumi.Output<string>;
+    /** Audience the service's JWT must carry, or "" for any. */
+    public readonly audience: pulumi.Output<string>;
+    /** Whether tokens of the role lack the "default" policy. */
+    public readonly tokenNoDefaultPolicy: pulumi.Output<boolean>;
 
     constructor(name: string, args: ServiceAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         throwIfInvalid(validateServiceAccessArgs(name, args), `ServiceAccess "${name}"`);
@@ -154,6 +158,8 @@ export class ServiceAccess extends pulumi.ComponentResource {
         this.authPath = authPath;
         this.mountPath = mount ? mount.path : pulumi.output("");
         this.loginExample = pulumi.all([authPath, role.roleName]).apply(([path, roleName]) => loginExample(path, roleName));
+        this.audience = role.audience.apply((a) => a ?? "");
+        this.tokenNoDefaultPolicy = role.tokenNoDefaultPolicy.apply((v) => v ?? false);
 
         this.registerOutputs({
             roleName: this.roleName,
@@ -164,6 +170,8 @@ export class ServiceAccess extends pulumi.ComponentResource {
             authPath: this.authPath,
             mountPath: this.mountPath,
             loginExample: this.loginExample,
+            audience: this.audience,
+            tokenNoDefaultPolicy: this.tokenNoDefaultPolicy,
         });
     }
 }

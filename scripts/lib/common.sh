@@ -1,0 +1,18 @@
+# Shared paths and settings for the local scripts; sourced, not run.
+# Everything built or started lives outside the repository, except .local/ (git-ignored).
+
+REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+CACHE_DIR=${VAULT_K8S_AUTH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vault-k8s-auth}
+TOOLCHAIN_DIR=$CACHE_DIR/toolchain
+TOOLCHAIN_BIN=$TOOLCHAIN_DIR/bin
+LOCAL_DIR=$REPO_DIR/.local
+
+# Offline Pulumi: no update checks, no plugin downloads (a missing plugin is an error), plugins
+# kept in our cache rather than in ~/.pulumi.
+export PULUMI_SKIP_UPDATE_CHECK=true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+export PULUMI_HOME=${PULUMI_HOME:-$CACHE_DIR/pulumi-home}
+export PATH=$LOCAL_DIR/bin:$TOOLCHAIN_BIN:$PATH
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }

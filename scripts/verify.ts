@@ -1,0 +1,48 @@
+/**
+ * `npm run verify`: after `pulumi up`, proves every service of the selected stack can log in to
+ * Vault with its own ServiceAccount and gets exactly its own access. Needs VAULT_ADDR, kubectl
+ * (TokenRequest API, `kubectl create token`) pointed at the cluster, and the Pulumi CLI.
+ * Exit code 1 on any failure.
+ */
+import { execFileSync } from "child_process";
+import { VaultClient } from "./lib/vault";
+import { StackOutputs, verifyService } from "./lib/verification";
+
+async function main(): Promise<number> {
+    const address = process.env.VAULT_ADDR;
+    if (!address) throw new Error("VAULT_ADDR is not set; export the address of the Vault the stack configured.");
+    const stackArgs = process.argv.slice(2);
+    const outputs = JSON.parse(execFileSync("pulumi", ["stack", "output", "--json", ...stackArgs], { encoding: "utf8" })) as StackOutputs;
+    const names = Object.keys(outputs.serviceAccess ?? {});
+    if (names.length === 0) throw new Error("the stack exports no services (serviceAccess); run `pulumi up` first.");
+
+    const vault = new VaultClient(address);
+    const issueJwt = async (ns: string, sa: string, audience: string) =>
+        execFileSync("kubectl", ["create", "token", sa, "-n", ns, "--duration=10m", ...(audience ? [`--audience=${audience}`] : [])], {
+            encoding: "utf8",
+        }).trim();
+
+    let failed = 0;
+    for (const name of names) {
+        try {
+            const checks = await verifyService(name, outputs, vault, issueJwt);
+            const ok = checks.every((c) => c.ok);
+            if (!ok) failed++;
+            console.log(`${ok ? "✔" : "✘"} ${name}`);
+            for (const c of checks) console.log(`    ${c.ok ? "✔" : "✘"} ${c.text}`);
+        } catch (e) {
+            failed++;
+            console.log(`✘ ${name}\n    ✘ ${(e as Error).message}`);
+        }
+    }
+    console.log(`${names.length - failed} passed, ${failed} failed`);
+    return failed === 0 ? 0 : 1;
+}
+
+main().then(
+    (code) => process.exit(code),
+    (e) => {
+        console.error(`verify: ${(e as Error).message}`);
+        process.exit(1);
+    },
+);
