@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# A real, minimal local environment on loopback: etcd, kube-apiserver (TLS from a CA made here,
+# RBAC, service-account issuer and keys), kube-controller-manager (service-account token controller)
+# and a Vault server (file storage, initialised and unsealed here, so it survives a restart).
+#
+#   local-env.sh start [--no-token-controller]   start everything, wait until healthy, write .local/env
+#   local-env.sh stop                            stop everything started here (pid files)
+#   local-env.sh stop-vault | start-vault        stop / restart (and unseal) only Vault
+#   local-env.sh stop-controller | start-controller
+#   local-env.sh status
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+STATE=$LOCAL_DIR/env-state
+ENV_FILE=$LOCAL_DIR/env
+mkdir -p "$STATE"
+
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+# wait_for NAME SECONDS COMMAND...: polls COMMAND until it succeeds; fails naming the log.
+wait_for() {
+    local name=$1 limit=$2 start=$SECONDS
+    shift 2
+    until "$@" >/dev/null 2>&1; do
+        if ((SECONDS - start >= limit)); then
+            tail -n 20 "$STATE/$name.log" >&2 || true
+            die "$name not healthy after ${limit}s; log: $STATE/$name.log"
+        fi
+        if [[ -f $STATE/$name.pid ]] && ! kill -0 "$(cat "$STATE/$name.pid")" 2>/dev/null; then
+            tail -n 20 "$STATE/$name.log" >&2 || true
+            die "$name exited; log: $STATE/$name.log"
+        fi
+        sleep 0.5
+    done
+    log "$name healthy after $((SECONDS - start))s"
+}
+
+# launch NAME COMMAND...: runs COMMAND in the background with a pid file and a log.
+launch() {
+    local name=$1
+    shift
+    nohup "$@" >"$STATE/$name.log" 2>&1 &
+    echo $! >"$STATE/$name.pid"
+}
+
+stop_one() {
+    local name=$1 pid
+    [[ -f $STATE/$name.pid ]] || return 0
+    pid=$(cat "$STATE/$name.pid")
+    if kill -0 "$pid" 2>/dev/null; then
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        kill -9 "$pid" 2>/dev/null || true
+        log "stopped $name (pid $pid)"
+    fi
+    rm -f "$STATE/$name.pid"
+}
+
+make_certs() {
+    local d=$STATE/pki
+    [[ -f $d/ca.crt ]] && return 0
+    mkdir -p "$d"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=local-kubernetes-ca" -keyout "$d/ca.key" -out "$d/ca.crt" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver" -keyout "$d/apiserver.key" -out "$d/apiserver.csr" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\nextendedKeyUsage=serverAuth\n' >"$d/apiserver.ext"
+    openssl x509 -req -in "$d/apiserver.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial -days 365 -extfile "$d/apiserver.ext" -out "$d/apiserver.crt" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/O=system:masters/CN=local-admin" -keyout "$d/admin.key" -out "$d/admin.csr" 2>/dev/null
+    printf 'extendedKeyUsage=clientAuth\n' >"$d/client.ext"
+    openssl x509 -req -in "$d/admin.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial -days 365 -extfile "$d/client.ext" -out "$d/admin.crt" 2>/dev/null
+    openssl genrsa -out "$d/sa.key" 2048 2>/dev/null
+    openssl rsa -in "$d/sa.key" -pubout -out "$d/sa.pub" 2>/dev/null
+    chmod 600 "$d"/*.key
+}
+
+write_kubeconfig() {
+    local d=$STATE/pki
+    b64() { base64 -w0 <"$1"; }
+    cat >"$STATE/kubeconfig" <<KUBECONFIG
+apiVersion: v1
+kind: Config
+current-context: local
+clusters:
+  - name: local
+    cluster:
+      server: https://127.0.0.1:$APISERVER_PORT
+      certificate-authority-data: $(b64 "$d/ca.crt")
+contexts:
+  - name: local
+    context: { cluster: local, user: local-admin }
+users:
+  - name: local-admin
+    user:
+      client-certificate-data: $(b64 "$d/admin.crt")
+      client-key-data: $(b64 "$d/admin.key")
+KUBECONFIG
+    chmod 600 "$STATE/kubeconfig"
+}
+
+start_etcd() {
+    launch etcd etcd --name local --data-dir "$STATE/etcd-data" \
+        --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+        --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+        --initial-cluster "local=http://127.0.0.1:$ETCD_PEER_PORT" --listen-metrics-urls "" --log-level warn
+    wait_for etcd 60 curl -fsS "http://127.0.0.1:$ETCD_PORT/health"
+}
+
+start_apiserver() {
+    local d=$STATE/pki
+    launch kube-apiserver kube-apiserver --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
+        --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$APISERVER_PORT" --cert-dir "$STATE/apiserver-certs" \
+        --tls-cert-file "$d/apiserver.crt" --tls-private-key-file "$d/apiserver.key" --client-ca-file "$d/ca.crt" \
+        --authorization-mode RBAC --service-cluster-ip-range 10.0.0.0/24 \
+        --service-account-issuer https://kubernetes.default.svc.cluster.local \
+        --service-account-key-file "$d/sa.pub" --service-account-signing-key-file "$d/sa.key" \
+        --enable-priority-and-fairness=false
+    wait_for kube-apiserver 120 kubectl --kubeconfig "$STATE/kubeconfig" get --raw /readyz
+    # RBAC bootstrap (system:auth-delegator among others) is done when readyz passes.
+    wait_for kube-apiserver 30 kubectl --kubeconfig "$STATE/kubeconfig" get clusterrole system:auth-delegator
+}
+
+start_controller() {
+    local d=$STATE/pki
+    launch kube-controller-manager kube-controller-manager --kubeconfig "$STATE/kubeconfig" \
+        --controllers serviceaccount-token --service-account-private-key-file "$d/sa.key" --root-ca-file "$d/ca.crt" \
+        --leader-elect=false --use-service-account-credentials=false --secure-port 0
+    # Healthy means it really fills token Secrets: probe with a throwaway one.
+    local k=(kubectl --kubeconfig "$STATE/kubeconfig" -n kube-system)
+    "${k[@]}" create serviceaccount env-probe >/dev/null 2>&1 || true
+    "${k[@]}" apply -f - >/dev/null <<PROBE
+apiVersion: v1
+kind: Secret
+metadata: { name: env-probe-token, annotations: { kubernetes.io/service-account.name: env-probe } }
+type: kubernetes.io/service-account-token
+PROBE
+    wait_for kube-controller-manager 60 bash -c "[[ -n \$(${k[*]} get secret env-probe-token -o jsonpath='{.data.token}') ]]"
+    "${k[@]}" delete secret env-probe-token >/dev/null
+    "${k[@]}" delete serviceaccount env-probe >/dev/null
+}
+
+vault_bin() { command -v vault || command -v bao || die "no vault or bao binary; run npm run toolchain"; }
+
+start_vault() {
+    cat >"$STATE/vault.hcl" <<HCL
+storage "file" { path = "$STATE/vault-data" }
+listener "tcp" {
+  address     = "127.0.0.1:$VAULT_PORT"
+  tls_disable = true
+}
+api_addr      = "http://127.0.0.1:$VAULT_PORT"
+disable_mlock = true
+ui            = false
+HCL
+    launch vault "$(vault_bin)" server -config "$STATE/vault.hcl"
+    local addr=http://127.0.0.1:$VAULT_PORT
+    # 501 = not initialised, 503 = sealed: both mean the server answers.
+    wait_for vault 60 bash -c "code=\$(curl -s -o /dev/null -w '%{http_code}' $addr/v1/sys/health); [[ \$code =~ ^(200|429|501|503)$ ]]"
+    if [[ ! -f $STATE/vault-init.json ]]; then
+        curl -fsS -X PUT -d '{"secret_shares":1,"secret_threshold":1}' "$addr/v1/sys/init" >"$STATE/vault-init.json"
+        chmod 600 "$STATE/vault-init.json"
+    fi
+    local key
+    key=$(node -p "require('$STATE/vault-init.json').keys[0]")
+    curl -fsS -X PUT -d "{\"key\":\"$key\"}" "$addr/v1/sys/unseal" >/dev/null
+    wait_for vault 30 curl -fsS "$addr/v1/sys/health"
+}
+
+write_env_file() {
+    local root_token
+    root_token=$(node -p "require('$STATE/vault-init.json').root_token")
+    [[ -f $LOCAL_DIR/passphrase ]] || (umask 077 && head -c 24 /dev/urandom | base64 >"$LOCAL_DIR/passphrase")
+    mkdir -p "$LOCAL_DIR/pulumi-state"
+    (
+        umask 077
+        cat >"$ENV_FILE" <<ENV
+# Written by scripts/local-env.sh: source it to use the local cluster, Vault and Pulumi backend.
+export ETCD_PORT=$ETCD_PORT ETCD_PEER_PORT=$ETCD_PEER_PORT APISERVER_PORT=$APISERVER_PORT VAULT_PORT=$VAULT_PORT
+export KUBECONFIG=$STATE/kubeconfig
+export VAULT_ADDR=http://127.0.0.1:$VAULT_PORT
+export VAULT_TOKEN=$root_token
+export PULUMI_BACKEND_URL=file://$LOCAL_DIR/pulumi-state
+export PULUMI_CONFIG_PASSPHRASE_FILE=$LOCAL_DIR/passphrase
+export PULUMI_HOME=$PULUMI_HOME
+export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+export PATH=$LOCAL_DIR/bin:$TOOLCHAIN_BIN:\$PATH
+ENV
+    )
+}
+
+load_ports() {
+    [[ -f $ENV_FILE ]] || die "no local environment ($ENV_FILE); run: scripts/local-env.sh start"
+    # shellcheck disable=SC1090
+    source "$ENV_FILE"
+}
+
+case ${1:-} in
+start)
+    for b in etcd kube-apiserver kube-controller-manager kubectl openssl curl; do
+        command -v "$b" >/dev/null || die "$b not found; run: npm run toolchain"
+    done
+    if [[ -f $STATE/kube-apiserver.pid ]] && kill -0 "$(cat "$STATE/kube-apiserver.pid")" 2>/dev/null; then
+        die "a local environment is already running; run scripts/local-env.sh stop first"
+    fi
+    rm -rf "$STATE" && mkdir -p "$STATE"
+    ETCD_PORT=$(free_port) ETCD_PEER_PORT=$(free_port) APISERVER_PORT=$(free_port) VAULT_PORT=$(free_port)
+    start=$SECONDS
+    make_certs
+    write_kubeconfig
+    start_etcd
+    start_apiserver
+    [[ ${2:-} == --no-token-controller ]] || start_controller
+    start_vault
+    write_env_file
+    log "local environment up in $((SECONDS - start))s: API server https://127.0.0.1:$APISERVER_PORT, Vault http://127.0.0.1:$VAULT_PORT"
+    log "use it with: source $ENV_FILE"
+    ;;
+stop)
+    for name in vault kube-controller-manager kube-apiserver etcd; do stop_one "$name"; done
+    ;;
+stop-vault) stop_one vault ;;
+start-vault) load_ports && start_vault ;;
+stop-controller) stop_one kube-controller-manager ;;
+start-controller) load_ports && start_controller ;;
+status)
+    for name in etcd kube-apiserver kube-controller-manager vault; do
+        if [[ -f $STATE/$name.pid ]] && kill -0 "$(cat "$STATE/$name.pid")" 2>/dev/null; then echo "$name: running (pid $(cat "$STATE/$name.pid"))"; else echo "$name: stopped"; fi
+    done
+    ;;
+*)
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac
