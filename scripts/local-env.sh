@@ -150,7 +150,9 @@ api_addr      = "http://127.0.0.1:$VAULT_PORT"
 disable_mlock = true
 ui            = false
 HCL
-    launch vault "$(vault_bin)" server -config "$STATE/vault.hcl"
+    local bin
+    bin=$(vault_bin)
+    launch vault "$bin" server -config "$STATE/vault.hcl"
     local addr=http://127.0.0.1:$VAULT_PORT
     # 501 = not initialised, 503 = sealed: both mean the server answers.
     wait_for vault 60 bash -c "code=\$(curl -s -o /dev/null -w '%{http_code}' $addr/v1/sys/health); [[ \$code =~ ^(200|429|501|503)$ ]]"
@@ -197,6 +199,7 @@ start)
     for b in etcd kube-apiserver kube-controller-manager kubectl openssl curl; do
         command -v "$b" >/dev/null || die "$b not found; run: npm run toolchain"
     done
+    vault_bin >/dev/null
     if [[ -f $STATE/kube-apiserver.pid ]] && kill -0 "$(cat "$STATE/kube-apiserver.pid")" 2>/dev/null; then
         die "a local environment is already running; run scripts/local-env.sh stop first"
     fi
