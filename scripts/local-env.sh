@@ -100,7 +100,7 @@ start_etcd() {
     launch etcd etcd --name local --data-dir "$STATE/etcd-data" \
         --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
         --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
-        --initial-cluster "local=http://127.0.0.1:$ETCD_PEER_PORT" --listen-metrics-urls "" --log-level warn
+        --initial-cluster "local=http://127.0.0.1:$ETCD_PEER_PORT" --log-level warn --unsafe-no-fsync
     wait_for etcd 60 curl -fsS "http://127.0.0.1:$ETCD_PORT/health"
 }
 
@@ -112,7 +112,7 @@ start_apiserver() {
         --authorization-mode RBAC --service-cluster-ip-range 10.0.0.0/24 \
         --service-account-issuer https://kubernetes.default.svc.cluster.local \
         --service-account-key-file "$d/sa.pub" --service-account-signing-key-file "$d/sa.key" \
-        --enable-priority-and-fairness=false
+        --endpoint-reconciler-type none --enable-priority-and-fairness=false
     wait_for kube-apiserver 120 kubectl --kubeconfig "$STATE/kubeconfig" get --raw /readyz
     # RBAC bootstrap (system:auth-delegator among others) is done when readyz passes.
     wait_for kube-apiserver 30 kubectl --kubeconfig "$STATE/kubeconfig" get clusterrole system:auth-delegator
@@ -182,7 +182,7 @@ export VAULT_TOKEN=$root_token
 export PULUMI_BACKEND_URL=file://$LOCAL_DIR/pulumi-state
 export PULUMI_CONFIG_PASSPHRASE_FILE=$LOCAL_DIR/passphrase
 export PULUMI_HOME=$PULUMI_HOME
-export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true PULUMI_NODEJS_TRANSPILE_ONLY=true
 export PATH=$LOCAL_DIR/bin:$TOOLCHAIN_BIN:\$PATH
 ENV
     )

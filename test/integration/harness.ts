@@ -1,0 +1,104 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { stringify } from "yaml";
+import { VaultClient } from "../../scripts/lib/vault";
+
+/** Drives the real toolchain against a real local environment of its own. */
+export const repoDir = path.resolve(__dirname, "..", "..");
+
+export interface Run {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+export class Harness {
+    /** Every CLI output seen, to check that no secret ever appeared in one. */
+    readonly transcript: string[] = [];
+    env: NodeJS.ProcessEnv = {};
+
+    constructor(readonly localDir: string) {}
+
+    /** Builds/links the toolchain, starts the environment and loads its .local/env. */
+    start(...flags: string[]): void {
+        this.script("toolchain.sh");
+        this.script("vault-plugin.sh");
+        this.script("local-env.sh", "start", ...flags);
+        this.env = { ...process.env, VAULT_K8S_AUTH_LOCAL_DIR: this.localDir, ...parseEnvFile(path.join(this.localDir, "env")) };
+    }
+
+    stop(): void {
+        this.script("local-env.sh", "stop");
+    }
+
+    script(name: string, ...args: string[]): Run {
+        const run = this.exec("bash", [path.join(repoDir, "scripts", name), ...args], {
+            ...process.env,
+            ...this.env,
+            VAULT_K8S_AUTH_LOCAL_DIR: this.localDir,
+        });
+        if (run.code !== 0) throw new Error(`${name} ${args.join(" ")} failed (${run.code}):\n${run.stderr.slice(-3000)}`);
+        return run;
+    }
+
+    pulumi(...args: string[]): Run {
+        const run = this.exec("pulumi", args, this.env);
+        this.transcript.push(run.stdout, run.stderr);
+        return run;
+    }
+
+    /** Runs pulumi and fails with its output when it does not succeed. */
+    pulumiOk(...args: string[]): Run {
+        const run = this.pulumi(...args);
+        if (run.code !== 0) throw new Error(`pulumi ${args.join(" ")} failed (${run.code}):\n${(run.stdout + run.stderr).slice(-4000)}`);
+        return run;
+    }
+
+    kubectl(...args: string[]): Run {
+        return this.exec("kubectl", args, this.env);
+    }
+
+    vaultAdmin(): VaultClient {
+        return new VaultClient(this.env.VAULT_ADDR!, this.env.VAULT_TOKEN);
+    }
+
+    /** A short-lived JWT of a ServiceAccount from the TokenRequest API. */
+    async issueJwt(namespace: string, serviceAccount: string, audience = ""): Promise<string> {
+        const run = this.kubectl(
+            "create",
+            "token",
+            serviceAccount,
+            "-n",
+            namespace,
+            "--duration=10m",
+            ...(audience ? [`--audience=${audience}`] : []),
+        );
+        if (run.code !== 0) throw new Error(`kubectl create token ${namespace}/${serviceAccount}: ${run.stderr}`);
+        return run.stdout.trim();
+    }
+
+    /** Writes the config file of a test stack (git-ignored Pulumi.it-*.yaml). */
+    writeStackConfig(stack: string, config: Record<string, unknown>): void {
+        const prefixed = Object.fromEntries(Object.entries(config).map(([k, v]) => [`vault-k8s-auth:${k}`, v]));
+        const file = path.join(repoDir, `Pulumi.${stack}.yaml`);
+        const existing = fs.existsSync(file) ? (fs.readFileSync(file, "utf8").match(/^encryptionsalt: .*$/m)?.[0] ?? "") : "";
+        fs.writeFileSync(file, `${existing}\n${stringify({ config: prefixed })}`);
+    }
+
+    private exec(cmd: string, args: string[], env: NodeJS.ProcessEnv): Run {
+        const r = spawnSync(cmd, args, { cwd: repoDir, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 20 * 60 * 1000 });
+        if (r.error) throw r.error;
+        return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+    }
+}
+
+function parseEnvFile(file: string): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+        const m = /^export (.*)$/.exec(line);
+        if (!m) continue;
+        for (const [, k, v] of m[1].matchAll(/(\w+)=(\S+)/g)) env[k] = v.replace(/\$PATH$/, process.env.PATH ?? "");
+    }
+    return env;
+}
