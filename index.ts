@@ -40,8 +40,9 @@ const backend = new KubernetesAuthBackend(
         tokenReviewerJwt: reviewer.reviewerJwt,
         tokenReviewerJwtVersion: reviewer.tokenGeneration,
         writeOnlyJwt: cfg.writeOnlyReviewerJwt,
+        // With an issuer, "iss" is validated; without one, it is not (legacy Secret tokens and
+        // TokenRequest tokens carry different issuers).
         issuer: cfg.issuer,
-        disableIssValidation: cfg.disableIssValidation,
         disableLocalCaJwt: cfg.disableLocalCaJwt,
         pemKeys: cfg.pemKeys,
     },

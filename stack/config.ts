@@ -63,7 +63,6 @@ const stackConfig = z.strictObject({
     reviewerServiceAccount: z.string().default("vault-auth"),
     authPath: z.string().default("kubernetes"),
     issuer: z.string().optional(),
-    disableIssValidation: z.boolean().optional(),
     disableLocalCaJwt: z.boolean().default(true),
     pemKeys: z.array(z.string()).optional(),
     writeOnlyReviewerJwt: z.boolean().default(true),
@@ -160,13 +159,7 @@ function crossChecks(cfg: StackConfig): string[] {
 
 /** Keys whose values are JSON (arrays/objects) in `pulumi config`. */
 const jsonKeys = new Set(["pemKeys", "kvV2Mounts", "services"]);
-const booleanKeys = new Set([
-    "createReviewerNamespace",
-    "disableIssValidation",
-    "disableLocalCaJwt",
-    "writeOnlyReviewerJwt",
-    "vaultSkipChildToken",
-]);
+const booleanKeys = new Set(["createReviewerNamespace", "disableLocalCaJwt", "writeOnlyReviewerJwt", "vaultSkipChildToken"]);
 
 /** Reads this project's config from the Pulumi engine, rejects unknown keys, and parses it. */
 export function readStackConfig(config = new pulumi.Config()): StackConfig {
@@ -175,7 +168,9 @@ export function readStackConfig(config = new pulumi.Config()): StackConfig {
     for (const fullKey of Object.keys(pulumi.runtime.allConfig())) {
         if (!fullKey.startsWith(prefix)) continue;
         const key = fullKey.slice(prefix.length);
-        raw[key] = jsonKeys.has(key) ? config.getObject(key) : booleanKeys.has(key) ? config.getBoolean(key) : config.get(key);
+        const value = jsonKeys.has(key) ? config.getObject(key) : booleanKeys.has(key) ? config.getBoolean(key) : config.get(key);
+        // Pulumi.yaml declares "" as the default of optional strings: it means "not set".
+        if (value !== "") raw[key] = value;
     }
     return parseStackConfig(raw);
 }
