@@ -45,7 +45,14 @@ else
 fi
 build kubernetes
 build kube
-build vault-server
+# A Vault-API server: OpenBao, or Vault 1.14.0-1.14.8 (MPL; 1.14.9+ and 1.15+ are BUSL and not used).
+if command -v bao >/dev/null; then
+    log "vault server: $(bao version | head -n1) found on PATH"
+elif [[ $(command -v vault || true) != "$TOOLCHAIN_BIN/vault" ]] && vault version 2>/dev/null | grep -Eq '^Vault v1\.14\.[0-8]( |$)'; then
+    log "vault server: $(vault version | head -n1) found on PATH"
+else
+    build vault-server
+fi
 
 # Resource plugins go into PULUMI_HOME at exactly the versions the npm packages ask for.
 install_plugin() {

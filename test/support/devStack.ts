@@ -14,6 +14,7 @@ export function devStackConfig(): Record<string, string> {
 /** Writes a kubeconfig for a cluster at `server` and returns its path. */
 export function writeKubeconfig(server = "https://127.0.0.1:6443", ca = testCa): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vault-k8s-auth-test-"));
+    process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
     const file = path.join(dir, "kubeconfig");
     fs.writeFileSync(
         file,
