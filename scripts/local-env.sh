@@ -121,7 +121,7 @@ start_apiserver() {
 start_controller() {
     local d=$STATE/pki
     launch kube-controller-manager kube-controller-manager --kubeconfig "$STATE/kubeconfig" \
-        --controllers serviceaccount-token,serviceaccount,namespace --service-account-private-key-file "$d/sa.key" --root-ca-file "$d/ca.crt" \
+        --controllers serviceaccount-token-controller,serviceaccount-controller,namespace-controller,garbage-collector-controller,root-ca-certificate-publisher-controller --service-account-private-key-file "$d/sa.key" --root-ca-file "$d/ca.crt" \
         --leader-elect=false --use-service-account-credentials=false --secure-port 0
     # Healthy means it really fills token Secrets: probe with a throwaway one.
     local k=(kubectl --kubeconfig "$STATE/kubeconfig" -n kube-system)

@@ -1,4 +1,13 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Vault responses are loosely typed JSON. */
+import * as fs from "fs";
+import * as http from "http";
+import * as https from "https";
+
+/** The CA of a TLS Vault, as the vault CLI takes it (VAULT_CACERT); undefined uses the system's. */
+function vaultCa(): string | undefined {
+    return process.env.VAULT_CACERT ? fs.readFileSync(process.env.VAULT_CACERT, "utf8") : undefined;
+}
+
 /** A minimal Vault/OpenBao HTTP client for verification: login, capabilities, kv reads/writes. */
 
 export interface VaultResponse<T = unknown> {
@@ -16,23 +25,27 @@ export class VaultClient {
         return new VaultClient(this.address, token);
     }
 
-    async request<T = Record<string, any>>(method: string, path: string, body?: unknown): Promise<VaultResponse<T>> {
-        const url = `${this.address.replace(/\/$/, "")}/v1/${path}`;
-        let res: Response;
-        try {
-            res = await fetch(url, {
-                method,
-                headers: {
-                    ...(this.token ? { "X-Vault-Token": this.token } : {}),
-                    ...(body ? { "Content-Type": "application/json" } : {}),
-                },
-                body: body === undefined ? undefined : JSON.stringify(body),
+    /**
+     * One HTTP call, on a fresh connection each time (no keep-alive pool): tests restart Vault on
+     * the same port, and a pooled socket to the old process would fail the next request.
+     */
+    request<T = Record<string, any>>(method: string, path: string, body?: unknown): Promise<VaultResponse<T>> {
+        const url = new URL(`${this.address.replace(/\/$/, "")}/v1/${path}`);
+        const payload = body === undefined ? undefined : JSON.stringify(body);
+        const headers = {
+            ...(this.token ? { "X-Vault-Token": this.token } : {}),
+            ...(payload ? { "Content-Type": "application/json" } : {}),
+        };
+        return new Promise((resolve, reject) => {
+            const req = (url.protocol === "https:" ? https : http).request(url, { method, headers, agent: false, ca: vaultCa() }, (res) => {
+                let text = "";
+                res.setEncoding("utf8");
+                res.on("data", (chunk) => (text += chunk));
+                res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} }));
             });
-        } catch (e) {
-            throw new Error(`cannot reach Vault at ${this.address} (VAULT_ADDR): ${(e as Error).cause ?? (e as Error).message}`);
-        }
-        const text = await res.text();
-        return { status: res.status, body: text ? JSON.parse(text) : {} };
+            req.on("error", (e) => reject(new Error(`cannot reach Vault at ${this.address} (VAULT_ADDR): ${e.message}`)));
+            req.end(payload);
+        });
     }
 
     /** Logs in with a Kubernetes service account JWT; returns the client token and its policies. */
