@@ -57,14 +57,13 @@ fi
 # Resource plugins go into PULUMI_HOME at exactly the versions the npm packages ask for.
 install_plugin() {
     local name=$1 version=$2 binary=$3
-    if pulumi plugin ls 2>/dev/null | awk '{print $1, $3}' | grep -qx "$name $version"; then
+    if plugin_installed "$name" "$version"; then
         log "plugin $name $version: installed"
     else
         pulumi plugin install resource "$name" "$version" --file "$binary" >&2
         log "plugin $name $version: installed from $binary"
     fi
 }
-npm_plugin_version() { node -p "require('$REPO_DIR/node_modules/@pulumi/$1/package.json').pulumi.version"; }
 install_plugin kubernetes "$(npm_plugin_version kubernetes)" "$TOOLCHAIN_BIN/pulumi-resource-kubernetes"
 
 log "toolchain ready in $TOOLCHAIN_BIN"

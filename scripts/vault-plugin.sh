@@ -7,9 +7,9 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
-wanted=$(node -p "require('$REPO_DIR/node_modules/@pulumi/vault/package.json').pulumi.version")
+wanted=$(npm_plugin_version vault)
 launcher=$LOCAL_DIR/bin/pulumi-resource-vault
-if pulumi plugin ls 2>/dev/null | awk '{print $1, $2, $3}' | grep -qx "vault resource $wanted"; then
+if plugin_installed vault "$wanted"; then
     rm -f "$launcher"
     log "plugin vault $wanted: official plugin installed"
     exit 0

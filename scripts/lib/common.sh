@@ -19,3 +19,9 @@ export PATH=$LOCAL_DIR/bin:$TOOLCHAIN_BIN:$PATH
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# The plugin version an npm package (@pulumi/NAME) asks for.
+npm_plugin_version() { node -p "require('$REPO_DIR/node_modules/@pulumi/$1/package.json').pulumi.version"; }
+
+# Whether resource plugin NAME VERSION is installed in PULUMI_HOME.
+plugin_installed() { pulumi plugin ls 2>/dev/null | awk '$2 == "resource" {print $1, $3}' | grep -qx "$1 $2"; }

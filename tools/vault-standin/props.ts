@@ -49,30 +49,26 @@ export function unwrapProps(p: Props | undefined): Props {
     return (unwrap(p ?? {}) as Props) ?? {};
 }
 
-export function containsSecret(v: unknown): boolean {
-    if (isSecret(v)) {
+/** Whether `test` holds for `v` or anything nested in it. */
+function someDeep(v: unknown, test: (x: unknown) => boolean): boolean {
+    if (test(v)) {
         return true;
     }
     if (Array.isArray(v)) {
-        return v.some(containsSecret);
+        return v.some((x) => someDeep(x, test));
     }
     if (isObject(v)) {
-        return Object.values(v).some(containsSecret);
+        return Object.values(v).some((x) => someDeep(x, test));
     }
     return false;
 }
 
+export function containsSecret(v: unknown): boolean {
+    return someDeep(v, isSecret);
+}
+
 export function containsUnknown(v: unknown): boolean {
-    if (v === UNKNOWN) {
-        return true;
-    }
-    if (Array.isArray(v)) {
-        return v.some(containsUnknown);
-    }
-    if (isObject(v)) {
-        return Object.values(v).some(containsUnknown);
-    }
-    return false;
+    return someDeep(v, (x) => x === UNKNOWN);
 }
 
 /** protobuf Struct.fromJavaScript rejects `undefined`: drop it from objects, null it in arrays. */
