@@ -38,7 +38,6 @@ const backend = new KubernetesAuthBackend(
         kubernetesHost: cluster.host,
         kubernetesCaCert: cluster.caCert ?? reviewer.caCert,
         tokenReviewerJwt: reviewer.reviewerJwt,
-        tokenReviewerJwtVersion: reviewer.tokenGeneration,
         writeOnlyJwt: cfg.writeOnlyReviewerJwt,
         // With an issuer, "iss" is validated; without one, it is not (legacy Secret tokens and
         // TokenRequest tokens carry different issuers).

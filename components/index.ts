@@ -1,5 +1,4 @@
 // The reusable components: import them from this package in any Pulumi TypeScript program.
-export * from "./clusterEndpoint";
 export * from "./kubernetesAuthBackend";
 export * from "./policyDocument";
 export * from "./serviceAccess";

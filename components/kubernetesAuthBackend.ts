@@ -1,6 +1,7 @@
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import { checkHttpsUrl, checkMountPath, checkPemCertificates, checkRequired, known, throwIfInvalid } from "./validation";
+import { checkHttpsUrl, checkMountPath, checkPemCertificates, checkPemKeys, checkRequired, known, throwIfInvalid } from "./validation";
 
 export interface KubernetesAuthBackendArgs {
     /** Where the auth method is mounted: services log in at /v1/auth/<path>/login. Default "kubernetes". */
@@ -13,9 +14,11 @@ export interface KubernetesAuthBackendArgs {
     kubernetesCaCert: pulumi.Input<string>;
     /** JWT Vault presents to the TokenReview API (a secret), e.g. TokenReviewer.reviewerJwt. */
     tokenReviewerJwt: pulumi.Input<string>;
-    /** Bump to re-send the JWT; TokenReviewer.tokenGeneration changes whenever the token does. Default 1. */
-    tokenReviewerJwtVersion?: pulumi.Input<number>;
-    /** Send the JWT through the provider's write-only field so it is not kept in the Vault resource's state. Default true. */
+    /**
+     * Send the JWT through the provider's write-only field, so the Vault resource keeps no copy of it
+     * in state. It is re-sent whenever it or any other config field changes (see jwtVersion).
+     * @default true
+     */
     writeOnlyJwt?: boolean;
     /** Expected "iss" claim of service tokens; setting it turns issuer validation on. Default: unset. */
     issuer?: pulumi.Input<string>;
@@ -23,7 +26,11 @@ export interface KubernetesAuthBackendArgs {
     disableIssValidation?: pulumi.Input<boolean>;
     /** Do not use Vault's own pod CA/JWT; right when Vault runs outside the cluster. Default true. */
     disableLocalCaJwt?: pulumi.Input<boolean>;
-    /** PEM public keys to verify service tokens locally instead of via TokenReview. Default: none. */
+    /**
+     * PEM public keys (or certificates) that service-token signatures are checked against. Vault
+     * still calls the TokenReview API for every login; the keys add a local signature check.
+     * @default none
+     */
     pemKeys?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
@@ -59,20 +66,23 @@ export class KubernetesAuthBackend extends pulumi.ComponentResource {
             .apply((ca) => this.checked(checkPemCertificates("kubernetesCaCert", ca), ca.endsWith("\n") ? ca : `${ca}\n`));
         const jwt = pulumi.secret(args.tokenReviewerJwt);
         const writeOnly = args.writeOnlyJwt ?? true;
+        const config = {
+            kubernetesHost: host,
+            kubernetesCaCert: caCert,
+            issuer: args.issuer,
+            disableIssValidation: args.disableIssValidation ?? args.issuer === undefined,
+            disableLocalCaJwt: args.disableLocalCaJwt ?? true,
+            pemKeys: args.pemKeys,
+        };
 
         new vault.kubernetes.AuthBackendConfig(
             `${name}-config`,
             {
                 backend: backend.path,
-                kubernetesHost: host,
-                kubernetesCaCert: caCert,
+                ...config,
                 ...(writeOnly
-                    ? { tokenReviewerJwtWo: jwt, tokenReviewerJwtWoVersion: args.tokenReviewerJwtVersion ?? 1 }
+                    ? { tokenReviewerJwtWo: jwt, tokenReviewerJwtWoVersion: jwtVersion(jwt, config) }
                     : { tokenReviewerJwt: jwt }),
-                issuer: args.issuer,
-                disableIssValidation: args.disableIssValidation ?? args.issuer === undefined,
-                disableLocalCaJwt: args.disableLocalCaJwt ?? true,
-                pemKeys: args.pemKeys,
             },
             { parent: this, additionalSecretOutputs: ["tokenReviewerJwt", "tokenReviewerJwtWo"] },
         );
@@ -87,6 +97,29 @@ export class KubernetesAuthBackend extends pulumi.ComponentResource {
         throwIfInvalid(errors, this);
         return value;
     }
+}
+
+/**
+ * The version of the write-only JWT. Vault's config write replaces the whole config, and the
+ * provider sends a write-only value only when its version changes: so the version follows the JWT
+ * *and* every other field, and any update of the config re-sends the JWT instead of erasing it.
+ * A short digest: it reveals nothing of the JWT and is shown in diffs as "JWT re-sent".
+ */
+export function jwtVersion(jwt: pulumi.Input<string>, config: Record<string, pulumi.Input<unknown>>): pulumi.Output<number> {
+    const digest = pulumi.all([jwt, pulumi.output(config)]).apply(([token, fields]) =>
+        createHash("sha256")
+            .update(JSON.stringify([token, canonical(fields)]))
+            .digest(),
+    );
+    // 6 bytes: a whole number below 2^48, exact in JavaScript and in the provider's int64.
+    return pulumi.unsecret(digest.apply((d) => d.readUIntBE(0, 6) + 1));
+}
+
+/** Set fields in a fixed order: the same config always gives the same version. */
+function canonical(fields: Record<string, unknown>): [string, unknown][] {
+    return Object.entries(fields)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => a.localeCompare(b));
 }
 
 export function validateKubernetesAuthBackendArgs(args: KubernetesAuthBackendArgs, field = "authBackend"): string[] {
@@ -105,5 +138,6 @@ export function validateKubernetesAuthBackendArgs(args: KubernetesAuthBackendArg
         ...checkMountPath(`${field}.path`, known(args.path)),
         ...checkHttpsUrl(`${field}.kubernetesHost`, known(args.kubernetesHost)),
         ...checkPemCertificates(`${field}.kubernetesCaCert`, known(args.kubernetesCaCert)),
+        ...checkPemKeys(`${field}.pemKeys`, known(args.pemKeys)),
     ];
 }

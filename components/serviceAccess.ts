@@ -46,6 +46,40 @@ export interface ServiceAccessArgs {
     boundServiceAccountNamespaces?: string[];
     /** Accept "*" in bound names or namespaces. Default false: a wildcard lets every matching account in. */
     allowWildcards?: boolean;
+    /**
+     * Accept a binding to a namespace's `default` ServiceAccount, which every pod without its own
+     * account runs as: the role would be open to all of them.
+     * @default false
+     */
+    allowDefaultServiceAccount?: boolean;
+    /**
+     * Accept a binding that overlaps another service's (the same account could log in to two roles).
+     * Checked across services by the stack (see checkBindingOverlaps).
+     * @default false
+     */
+    allowSharedServiceAccount?: boolean;
+    /**
+     * Accept rules on paths outside the service's own mount and the listed kvV2Mounts (e.g. `sys/*`,
+     * another service's mount). A `deny` rule is accepted anywhere.
+     * @default false
+     */
+    allowPathsOutsideMounts?: boolean;
+    /** Accept the `sudo` capability, which opens root-protected endpoints. @default false */
+    allowSudo?: boolean;
+    /**
+     * When the service is removed from the stack, delete its mount (and every secret in it) and its
+     * namespace (and everything in it). By default both are kept (Pulumi's retainOnDelete): only the
+     * role, the policy and the ServiceAccount go.
+     * @default false
+     */
+    deleteDataOnRemoval?: boolean;
+    /**
+     * Names this service had before (its component name, e.g. the stack config's `name`): they become
+     * aliases, so a rename moves no resource. Keep the real names (roleName, policyName,
+     * serviceAccountName) explicit when renaming, or they follow the new name.
+     * @default none
+     */
+    formerNames?: string[];
     /** Path of the kubernetes auth method the role lives on, e.g. KubernetesAuthBackend.path. Default "kubernetes". */
     authPath?: pulumi.Input<string>;
     /** Vault role name. Default: the component's name. */
@@ -93,15 +127,18 @@ export class ServiceAccess extends pulumi.ComponentResource {
     /** Whether tokens of the role lack the "default" policy. */
     public readonly tokenNoDefaultPolicy: pulumi.Output<boolean>;
 
-    constructor(name: string, args: ServiceAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: ServiceAccessArgs, opts: pulumi.ComponentResourceOptions = {}) {
         throwIfInvalid(validateServiceAccessArgs(name, args), `ServiceAccess "${name}"`);
-        super("vault-k8s-auth:index:ServiceAccess", name, {}, opts);
+        const aliases = [...(opts.aliases ?? []), ...(args.formerNames ?? []).map((former) => ({ name: former }))];
+        super("vault-k8s-auth:index:ServiceAccess", name, {}, { ...opts, aliases });
+        // Data outlives the service unless it opts in: removing a service from config must not erase its secrets.
+        const retainOnDelete = !(args.deleteDataOnRemoval ?? false);
 
         const saName = args.serviceAccountName ?? name;
         const authPath = pulumi.output(args.authPath ?? "kubernetes");
 
         const namespace = args.createNamespace
-            ? new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: args.namespace } }, { parent: this })
+            ? new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: args.namespace } }, { parent: this, retainOnDelete })
             : undefined;
         const nsName = namespace ? namespace.metadata.name : pulumi.output(args.namespace);
 
@@ -120,7 +157,7 @@ export class ServiceAccess extends pulumi.ComponentResource {
                           : { type: "kv", options: { version: "1" } }),
                       description: args.mount.description ?? `Secrets of ${name}`,
                   },
-                  { parent: this },
+                  { parent: this, retainOnDelete },
               )
             : undefined;
 
@@ -157,7 +194,7 @@ export class ServiceAccess extends pulumi.ComponentResource {
         this.serviceAccountName = serviceAccount ? serviceAccount.metadata.name : pulumi.output(saName);
         this.authPath = authPath;
         this.mountPath = mount ? mount.path : pulumi.output("");
-        this.loginExample = pulumi.all([authPath, role.roleName]).apply(([path, roleName]) => loginExample(path, roleName));
+        this.loginExample = pulumi.all([authPath, role.roleName]).apply(([path, roleName]) => loginExample(path, roleName, args.audience));
         this.audience = role.audience.apply((a) => a ?? "");
         this.tokenNoDefaultPolicy = role.tokenNoDefaultPolicy.apply((v) => v ?? false);
 
@@ -182,9 +219,17 @@ export function kvV2MountsOf(args: Pick<ServiceAccessArgs, "kvV2Mounts" | "mount
     return [...(args.kvV2Mounts ?? []), ...own];
 }
 
-/** A login a pod can run as is: it reads its own projected token; nothing secret is in the text. */
-export function loginExample(authPath: string, roleName: string): string {
-    const body = `{"role": "${roleName}", "jwt": "'"$(cat /var/run/secrets/kubernetes.io/serviceaccount/token)"'"}`;
+/** Where a pod finds a token with the role's audience: a projected serviceAccountToken volume (see README). */
+export const audienceTokenPath = "/var/run/secrets/vault/token";
+
+/**
+ * A login a pod can run as is; nothing secret is in the text. Without an audience it reads the
+ * pod's own token; with one, a projected token issued for that audience (the default token's
+ * audience is the API server's, which the role would refuse).
+ */
+export function loginExample(authPath: string, roleName: string, audience?: string): string {
+    const tokenFile = audience ? audienceTokenPath : "/var/run/secrets/kubernetes.io/serviceaccount/token";
+    const body = `{"role": "${roleName}", "jwt": "'"$(cat ${tokenFile})"'"}`;
     return `curl --silent --request POST --data '${body}' "$VAULT_ADDR/v1/auth/${authPath}/login"`;
 }
 
@@ -200,7 +245,9 @@ export function validateServiceAccessArgs(name: string, args: ServiceAccessArgs,
         ...(args.boundServiceAccountNamespaces ?? [])
             .filter((n) => !n.includes("*"))
             .flatMap((n) => checkNamespace(`${field}.boundServiceAccountNamespaces`, n)),
-        ...checkPolicyRules(`${field}.rules`, args.rules ?? []),
+        ...checkPolicyRules(`${field}.rules`, args.rules ?? [], kvV2MountsOf(args)),
+        ...checkRulesWithinMounts(`${field}.rules`, args),
+        ...checkDefaultServiceAccount(field, name, args),
         ...checkTtls(field, args.tokenTtl ?? 3600, args.tokenMaxTtl ?? 86400),
         ...checkOneOf(`${field}.tokenType`, args.tokenType, tokenTypes),
         ...checkOneOf(`${field}.aliasNameSource`, args.aliasNameSource, aliasNameSources),
@@ -223,5 +270,94 @@ export function validateServiceAccessArgs(name: string, args: ServiceAccessArgs,
             errors.push(`${field}.mount.path: "${args.mount.path}" collides with the auth path "${authPath}"; choose another path.`);
         }
     }
+    return errors;
+}
+
+/** Rules must stay inside the service's own mount and the listed kv-v2 mounts, and not use sudo, unless opted in. */
+function checkRulesWithinMounts(field: string, args: ServiceAccessArgs): string[] {
+    const mounts = [...(args.mount ? [args.mount.path] : []), ...(args.kvV2Mounts ?? [])];
+    const errors: string[] = [];
+    (args.rules ?? []).forEach((rule, i) => {
+        const caps = rule.capabilities ?? [];
+        if (caps.includes("sudo") && !args.allowSudo) {
+            errors.push(
+                `${field}[${i}].capabilities: "sudo" opens root-protected endpoints; remove it, or set allowSudo: true if the service really needs it.`,
+            );
+        }
+        const grants = caps.some((c) => c !== "deny");
+        const inside = mounts.some((m) => rule.path === m || rule.path?.startsWith(`${m}/`));
+        if (grants && !inside && !args.allowPathsOutsideMounts && typeof rule.path === "string") {
+            const where = mounts.length > 0 ? `its mount(s) ${mounts.map((m) => `"${m}/"`).join(", ")}` : "any mount (it has none)";
+            errors.push(
+                `${field}[${i}].path: "${rule.path}" is outside ${where}; write paths under them, list the mount in kvV2Mounts, or set allowPathsOutsideMounts: true if the service really needs it.`,
+            );
+        }
+    });
+    return errors;
+}
+
+/** Every pod of a namespace without its own account runs as `default`: a role bound to it is open to all of them. */
+function checkDefaultServiceAccount(field: string, name: string, args: ServiceAccessArgs): string[] {
+    const names = args.boundServiceAccountNames ?? [args.serviceAccountName ?? name];
+    if (args.allowDefaultServiceAccount || !names.includes("default")) return [];
+    return [
+        `${field}.boundServiceAccountNames: binds the namespace's "default" ServiceAccount, which every pod without its own account runs as; give the service its own serviceAccountName, or set allowDefaultServiceAccount: true.`,
+    ];
+}
+
+/** Who may log in with a role: bound ServiceAccount names × bound namespaces. */
+export interface RoleBinding {
+    /** Where to report, e.g. `services[1] (payments)`. */
+    at: string;
+    names: readonly string[];
+    namespaces: readonly string[];
+    /** The service accepts overlaps (allowSharedServiceAccount). */
+    shared?: boolean;
+}
+
+/** The binding of one service, with the component's defaults applied. */
+export function bindingOf(at: string, name: string, args: ServiceAccessArgs): RoleBinding {
+    const sa = args.serviceAccountName ?? name;
+    return {
+        at,
+        names: args.boundServiceAccountNames ?? [sa],
+        namespaces: args.boundServiceAccountNamespaces ?? [args.namespace],
+        shared: args.allowSharedServiceAccount,
+    };
+}
+
+/** Whether a bound value (possibly a glob with "*") and another can match the same account. */
+function boundValuesOverlap(a: string, b: string): boolean {
+    const toRegex = (glob: string) => new RegExp(`^${glob.split("*").map(escapeRegex).join(".*")}$`);
+    return (
+        a === b ||
+        (a.includes("*") && toRegex(a).test(b)) ||
+        (b.includes("*") && toRegex(b).test(a)) ||
+        (a.includes("*") && b.includes("*"))
+    );
+}
+
+function escapeRegex(s: string): string {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * One account, one role: reports every pair of roles on the same auth mount that one
+ * ServiceAccount could log in to, unless both services accept sharing.
+ */
+export function checkBindingOverlaps(bindings: readonly RoleBinding[]): string[] {
+    const errors: string[] = [];
+    bindings.forEach((a, i) =>
+        bindings.slice(i + 1).forEach((b) => {
+            if (a.shared && b.shared) return;
+            const name = a.names.find((x) => b.names.some((y) => boundValuesOverlap(x, y)));
+            const ns = a.namespaces.find((x) => b.namespaces.some((y) => boundValuesOverlap(x, y)));
+            if (name !== undefined && ns !== undefined) {
+                errors.push(
+                    `${b.at}: its binding overlaps ${a.at}'s (ServiceAccount "${name}" in namespace "${ns}" could log in to both roles); give each service its own account, or set allowSharedServiceAccount: true on both.`,
+                );
+            }
+        }),
+    );
     return errors;
 }

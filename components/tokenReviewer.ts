@@ -26,12 +26,14 @@ export class TokenReviewer extends pulumi.ComponentResource {
     public readonly serviceAccountName: pulumi.Output<string>;
     public readonly clusterRoleBindingName: pulumi.Output<string>;
     public readonly secretName: pulumi.Output<string>;
-    /** The reviewer ServiceAccount's JWT (secret). */
+    /**
+     * The reviewer ServiceAccount's JWT, as a secret, for KubernetesAuthBackend. Read from the token
+     * Secret on every refresh, so a token the controller regenerated is seen. Deliberately not
+     * registered as a component output: it reaches state only encrypted, inside the Secret's data.
+     */
     public readonly reviewerJwt: pulumi.Output<string>;
     /** The cluster CA certificate (PEM) the token Secret carries. */
     public readonly caCert: pulumi.Output<string>;
-    /** Changes whenever the token Secret is recreated, i.e. whenever the JWT changes. */
-    public readonly tokenGeneration: pulumi.Output<number>;
 
     constructor(name: string, args: TokenReviewerArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         throwIfInvalid(validateTokenReviewerArgs(args), `TokenReviewer "${name}"`);
@@ -55,7 +57,8 @@ export class TokenReviewer extends pulumi.ComponentResource {
         const binding = new k8s.rbac.v1.ClusterRoleBinding(
             `${name}-auth-delegator`,
             {
-                metadata: { name: pulumi.interpolate`${nsName}-${serviceAccount.metadata.name}-auth-delegator` },
+                // ":" cannot occur in a namespace or ServiceAccount name, so no two accounts share a binding name.
+                metadata: { name: pulumi.interpolate`vault-token-reviewer:${nsName}:${serviceAccount.metadata.name}` },
                 roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" },
                 subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace: nsName }],
             },
@@ -85,16 +88,13 @@ export class TokenReviewer extends pulumi.ComponentResource {
         this.secretName = secret.metadata.name;
         this.reviewerJwt = pulumi.secret(data.apply((d) => decodeBase64(d.token)));
         this.caCert = pulumi.unsecret(data.apply((d) => decodeBase64(d["ca.crt"])));
-        this.tokenGeneration = secret.metadata.uid.apply(generationOf);
 
         this.registerOutputs({
             namespace: this.namespace,
             serviceAccountName: this.serviceAccountName,
             clusterRoleBindingName: this.clusterRoleBindingName,
             secretName: this.secretName,
-            reviewerJwt: this.reviewerJwt,
             caCert: this.caCert,
-            tokenGeneration: this.tokenGeneration,
         });
     }
 }
@@ -123,10 +123,4 @@ export function filledTokenData(data: Record<string, string> | undefined, secret
 
 function decodeBase64(value: string | undefined): string {
     return value === undefined ? "" : Buffer.from(value, "base64").toString("utf8");
-}
-
-/** A small positive number derived from the Secret's UID, for write-only argument versions. */
-function generationOf(uid: string | undefined): number {
-    if (!uid) return 1;
-    return parseInt(uid.replace(/-/g, "").slice(0, 7), 16) + 1;
 }

@@ -1,3 +1,4 @@
+import { createPublicKey } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 
 /**
@@ -122,6 +123,23 @@ export function checkPemCertificates(field: string, value: string | undefined): 
         ];
     }
     return [];
+}
+
+/** PEM public keys or certificates, each parsed for real (Vault would reject the config at apply time). */
+export function checkPemKeys(field: string, values: readonly unknown[] | undefined): string[] {
+    if (values === undefined) return [];
+    return values.flatMap((v, i) => {
+        if (typeof v !== "string") return []; // an Output: checked by Vault at apply time
+        try {
+            if (!v.trim().startsWith("-----BEGIN ")) throw new Error("no PEM header");
+            createPublicKey(v);
+            return [];
+        } catch {
+            return [
+                `${field}[${i}]: is not a PEM public key or certificate; give the text starting with "-----BEGIN PUBLIC KEY-----" (e.g. the API server's --service-account-key-file).`,
+            ];
+        }
+    });
 }
 
 export function checkRequired(field: string, value: unknown, hint: string): string[] {

@@ -3,7 +3,9 @@
 # RBAC, service-account issuer and keys), kube-controller-manager (service-account token controller)
 # and a Vault server (file storage, initialised and unsealed here, so it survives a restart).
 #
-#   local-env.sh start [--no-token-controller]   start everything, wait until healthy, write .local/env
+#   local-env.sh start [--server openbao|vault] [--no-token-controller]
+#                                                start everything, wait until healthy, write .local/env
+#                                                (server: OpenBao 2.6.2, the default, or Vault 1.14.1)
 #   local-env.sh stop                            stop everything started here (pid files)
 #   local-env.sh stop-vault | start-vault        stop / restart (and unseal) only Vault
 #   local-env.sh stop-controller | start-controller
@@ -137,7 +139,17 @@ PROBE
     "${k[@]}" delete serviceaccount env-probe >/dev/null
 }
 
-vault_bin() { command -v vault || command -v bao || die "no vault or bao binary; run npm run toolchain"; }
+# The Vault-API server binary: bao (OpenBao) or vault (Vault 1.14, MPL), both built by the toolchain.
+vault_bin() {
+    local bin
+    case $VAULT_SERVER in
+    openbao) bin=$TOOLCHAIN_BIN/bao ;;
+    vault) bin=$TOOLCHAIN_BIN/vault ;;
+    *) die "unknown server \"$VAULT_SERVER\"; use --server openbao or --server vault" ;;
+    esac
+    [[ -x $bin ]] || die "$bin not found; run: npm run toolchain"
+    echo "$bin"
+}
 
 start_vault() {
     cat >"$STATE/vault.hcl" <<HCL
@@ -169,13 +181,13 @@ HCL
 write_env_file() {
     local root_token
     root_token=$(node -p "require('$STATE/vault-init.json').root_token")
-    [[ -f $LOCAL_DIR/passphrase ]] || (umask 077 && head -c 24 /dev/urandom | base64 >"$LOCAL_DIR/passphrase")
+    ensure_passphrase
     mkdir -p "$LOCAL_DIR/pulumi-state"
     (
         umask 077
         cat >"$ENV_FILE" <<ENV
 # Written by scripts/local-env.sh: source it to use the local cluster, Vault and Pulumi backend.
-export ETCD_PORT=$ETCD_PORT ETCD_PEER_PORT=$ETCD_PEER_PORT APISERVER_PORT=$APISERVER_PORT VAULT_PORT=$VAULT_PORT
+export ETCD_PORT=$ETCD_PORT ETCD_PEER_PORT=$ETCD_PEER_PORT APISERVER_PORT=$APISERVER_PORT VAULT_PORT=$VAULT_PORT VAULT_SERVER=$VAULT_SERVER
 export KUBECONFIG=$STATE/kubeconfig
 export VAULT_ADDR=http://127.0.0.1:$VAULT_PORT
 export VAULT_TOKEN=$root_token
@@ -183,7 +195,7 @@ export PULUMI_BACKEND_URL=file://$LOCAL_DIR/pulumi-state
 export PULUMI_CONFIG_PASSPHRASE_FILE=$LOCAL_DIR/passphrase
 export PULUMI_HOME=$PULUMI_HOME
 export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true PULUMI_NODEJS_TRANSPILE_ONLY=true
-export PATH=$LOCAL_DIR/bin:$TOOLCHAIN_BIN:\$PATH
+export PATH=$TOOLCHAIN_BIN:\$PATH
 ENV
     )
 }
@@ -196,6 +208,16 @@ load_ports() {
 
 case ${1:-} in
 start)
+    shift
+    VAULT_SERVER=openbao token_controller=true
+    while (($# > 0)); do
+        case $1 in
+        --server) VAULT_SERVER=${2:-} && shift ;;
+        --no-token-controller) token_controller=false ;;
+        *) die "unknown option $1; see: scripts/local-env.sh help" ;;
+        esac
+        shift
+    done
     for b in etcd kube-apiserver kube-controller-manager kubectl openssl curl; do
         command -v "$b" >/dev/null || die "$b not found; run: npm run toolchain"
     done
@@ -210,10 +232,10 @@ start)
     write_kubeconfig
     start_etcd
     start_apiserver
-    [[ ${2:-} == --no-token-controller ]] || start_controller
+    [[ $token_controller == false ]] || start_controller
     start_vault
     write_env_file
-    log "local environment up in $((SECONDS - start))s: API server https://127.0.0.1:$APISERVER_PORT, Vault http://127.0.0.1:$VAULT_PORT"
+    log "local environment up in $((SECONDS - start))s: API server https://127.0.0.1:$APISERVER_PORT, $VAULT_SERVER http://127.0.0.1:$VAULT_PORT"
     log "use it with: source $ENV_FILE"
     ;;
 stop)

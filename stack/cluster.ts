@@ -1,7 +1,6 @@
-import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
-import { ambientKubeconfigPath, endpointFromKubeconfig } from "../components/clusterEndpoint";
 import { StackConfig } from "./config";
+import { ambientKubeconfigFiles, endpointFromKubeconfig, mergeKubeconfigs, readKubeconfigFiles } from "./kubeconfig";
 
 /** Where the stack finds its cluster: the kubeconfig for the kubernetes provider, the host and CA for Vault. */
 export interface ClusterSource {
@@ -25,9 +24,8 @@ export function resolveCluster(cfg: StackConfig, env: NodeJS.ProcessEnv = proces
     if (cfg.clusterStack) {
         const ref = new pulumi.StackReference(cfg.clusterStack);
         const kubeconfig = pulumi.secret(ref.requireOutput("kubeconfig").apply((k) => (typeof k === "string" ? k : JSON.stringify(k))));
-        const endpoint = kubeconfig.apply((k) =>
-            endpointFromKubeconfig(k, cfg.kubeContext, `stack ${cfg.clusterStack} output "kubeconfig"`),
-        );
+        const label = `stack ${cfg.clusterStack} output "kubeconfig"`;
+        const endpoint = kubeconfig.apply((k) => endpointFromKubeconfig(mergeKubeconfigs([{ text: k, label }]), cfg.kubeContext, label));
         return {
             kubeconfig,
             host: explicitHost ? pulumi.output(explicitHost) : pulumi.unsecret(endpoint.apply((e) => e.host)),
@@ -35,16 +33,11 @@ export function resolveCluster(cfg: StackConfig, env: NodeJS.ProcessEnv = proces
         };
     }
 
-    let kubeconfig = cfg.kubeconfig;
-    let source = "config kubeconfig";
-    if (kubeconfig === undefined) {
-        const file = ambientKubeconfigPath(env);
-        if (file !== undefined) {
-            kubeconfig = fs.readFileSync(file, "utf8");
-            source = `kubeconfig ${file}`;
-        }
-    }
-    if (kubeconfig === undefined) {
+    // The same kubeconfig the kubernetes provider uses: config `kubeconfig`, else every file of
+    // $KUBECONFIG merged as kubectl merges them (the provider does the same), else ~/.kube/config.
+    const files = cfg.kubeconfig === undefined ? ambientKubeconfigFiles(env) : [];
+    const sources = cfg.kubeconfig !== undefined ? [{ text: cfg.kubeconfig, label: "config kubeconfig" }] : readKubeconfigFiles(files);
+    if (sources.length === 0) {
         if (explicitHost === undefined) {
             throw new Error(
                 "cluster: no kubeconfig found and kubernetesHost is not set; set config kubeconfig (--secret), clusterStack, or kubernetesHost and kubernetesCaCert, or point KUBECONFIG at the cluster.",
@@ -56,7 +49,7 @@ export function resolveCluster(cfg: StackConfig, env: NodeJS.ProcessEnv = proces
     const endpoint =
         explicitHost !== undefined && explicitCa !== undefined
             ? { host: explicitHost, caCert: explicitCa }
-            : endpointFromKubeconfig(kubeconfig, cfg.kubeContext, source);
+            : endpointFromKubeconfig(mergeKubeconfigs(sources), cfg.kubeContext, sources.map((s) => s.label).join(" + "));
     return {
         // The ambient file is left to the provider itself, which also honours multi-file KUBECONFIG.
         kubeconfig: cfg.kubeconfig !== undefined ? pulumi.secret(cfg.kubeconfig) : undefined,

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { capabilityNames } from "../components/policyDocument";
-import { ServiceAccessArgs, validateServiceAccessArgs } from "../components/serviceAccess";
+import { checkKvV2Mounts, ruleCapabilityNames } from "../components/policyDocument";
+import { bindingOf, checkBindingOverlaps, ServiceAccessArgs, validateServiceAccessArgs } from "../components/serviceAccess";
 import { validateTokenReviewerArgs } from "../components/tokenReviewer";
 import { checkHttpsUrl, checkMountPath, checkPemCertificates, checkUnique, mountsCollide } from "../components/validation";
 
@@ -25,10 +25,11 @@ const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
 const rule = z.strictObject({
     path: z.string(),
     capabilities: z.array(
-        z.enum(capabilityNames, {
-            error: (i) => `"${String(i.input)}" is not a Vault capability; use one of ${capabilityNames.join(", ")}`,
+        z.enum(ruleCapabilityNames, {
+            error: (i) => `"${String(i.input)}" is not a Vault capability; use one of ${ruleCapabilityNames.join(", ")}`,
         }),
     ),
+    apiPath: z.boolean().optional(),
 });
 
 const service = z.strictObject({
@@ -40,6 +41,12 @@ const service = z.strictObject({
     boundServiceAccountNames: z.array(z.string()).optional(),
     boundServiceAccountNamespaces: z.array(z.string()).optional(),
     allowWildcards: z.boolean().optional(),
+    allowDefaultServiceAccount: z.boolean().optional(),
+    allowSharedServiceAccount: z.boolean().optional(),
+    allowPathsOutsideMounts: z.boolean().optional(),
+    allowSudo: z.boolean().optional(),
+    deleteDataOnRemoval: z.boolean().optional(),
+    formerNames: z.array(z.string()).optional(),
     roleName: z.string().optional(),
     policyName: z.string().optional(),
     rules: z.array(rule),
@@ -120,6 +127,7 @@ function crossChecks(cfg: StackConfig): string[] {
         ...checkHttpsUrl("kubernetesHost", cfg.kubernetesHost),
         ...checkPemCertificates("kubernetesCaCert", cfg.kubernetesCaCert),
         ...cfg.kvV2Mounts.flatMap((m, i) => checkMountPath(`kvV2Mounts[${i}]`, m)),
+        ...checkKvV2Mounts("kvV2Mounts", cfg.kvV2Mounts),
         ...checkUnique(
             "services[].name",
             cfg.services.map((s) => s.name),
@@ -136,7 +144,21 @@ function crossChecks(cfg: StackConfig): string[] {
             "services[].namespace (createNamespace: true)",
             cfg.services.filter((s) => s.createNamespace).map((s) => s.namespace),
         ),
+        ...checkUnique(
+            "services[].formerNames",
+            cfg.services.flatMap((s) => s.formerNames ?? []),
+        ),
+        ...cfg.services.flatMap((s, i) =>
+            (s.formerNames ?? [])
+                .filter((f) => cfg.services.some((o) => o.name === f))
+                .map(
+                    (f) =>
+                        `services[${i}] (${s.name}).formerNames: "${f}" is the name of a current service; list only names no service has now.`,
+                ),
+        ),
         ...cfg.services.flatMap((s, i) => validateServiceAccessArgs(s.name, serviceArgs(s, cfg), `services[${i}] (${s.name})`)),
+        // All roles live on the one auth mount: one account must not reach two of them.
+        ...checkBindingOverlaps(cfg.services.map((s, i) => bindingOf(`services[${i}] (${s.name})`, s.name, serviceArgs(s, cfg)))),
     ];
     for (const m of cfg.kvV2Mounts) {
         if (mountsCollide(m, cfg.authPath))

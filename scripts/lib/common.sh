@@ -5,6 +5,8 @@ REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CACHE_DIR=${VAULT_K8S_AUTH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vault-k8s-auth}
 TOOLCHAIN_DIR=$CACHE_DIR/toolchain
 TOOLCHAIN_BIN=$TOOLCHAIN_DIR/bin
+# Pinned public source of what the Go module proxy refuses (see tools/toolchain/*/SOURCES).
+VENDOR_SRC=${VAULT_K8S_AUTH_VENDOR_SRC:-$REPO_DIR/../shared/vendor-src}
 # Tests run their own environment in another folder (VAULT_K8S_AUTH_LOCAL_DIR).
 LOCAL_DIR=${VAULT_K8S_AUTH_LOCAL_DIR:-$REPO_DIR/.local}
 
@@ -15,7 +17,7 @@ export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_HOME=${PULUMI_HOME:-$CACHE_DIR/pulumi-home}
 # The program is type-checked by `npm run build`; skipping it per run saves seconds per command.
 export PULUMI_NODEJS_TRANSPILE_ONLY=true
-export PATH=$LOCAL_DIR/bin:$TOOLCHAIN_BIN:$PATH
+export PATH=$TOOLCHAIN_BIN:$PATH
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -25,3 +27,14 @@ npm_plugin_version() { node -p "require('$REPO_DIR/node_modules/@pulumi/$1/packa
 
 # Whether resource plugin NAME VERSION is installed in PULUMI_HOME.
 plugin_installed() { pulumi plugin ls 2>/dev/null | awk '$2 == "resource" {print $1, $3}' | grep -qx "$1 $2"; }
+
+# Where PULUMI_HOME keeps the binary of resource plugin NAME VERSION.
+plugin_path() { echo "$PULUMI_HOME/plugins/resource-$1-v$2/pulumi-resource-$1"; }
+
+# The passphrase of the local stacks' secrets provider: random, per clone, in .local/ (git-ignored).
+# It is the local default only; a shared stack uses a passphrase or KMS of its own.
+ensure_passphrase() {
+    mkdir -p "$LOCAL_DIR"
+    [[ -s $LOCAL_DIR/passphrase ]] || (umask 077 && head -c 24 /dev/urandom | base64 >"$LOCAL_DIR/passphrase")
+    export PULUMI_CONFIG_PASSPHRASE_FILE=$LOCAL_DIR/passphrase
+}

@@ -23,7 +23,6 @@ export class Harness {
     /** Builds/links the toolchain, starts the environment and loads its .local/env. */
     start(...flags: string[]): void {
         this.script("toolchain.sh");
-        this.script("vault-plugin.sh");
         this.script("local-env.sh", "start", ...flags);
         this.env = { ...process.env, VAULT_K8S_AUTH_LOCAL_DIR: this.localDir, ...parseEnvFile(path.join(this.localDir, "env")) };
     }

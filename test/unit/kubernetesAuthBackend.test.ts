@@ -3,7 +3,14 @@ import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { find, installMocks, parentTypes, promiseOf, Registered, secretInput, settle, testCa, testJwt, urnOf } from "../support/mocks";
-import { KubernetesAuthBackend } from "../../components/kubernetesAuthBackend";
+import { jwtVersion, KubernetesAuthBackend } from "../../components/kubernetesAuthBackend";
+import { testPublicKey } from "../support/keys";
+
+/** The config fields (all but the backend and the JWT) as the component passed them. */
+const configFields = (r: Registered) => {
+    const { backend: _b, tokenReviewerJwtWo: _j, tokenReviewerJwtWoVersion: _v, ...fields } = r.inputs;
+    return fields;
+};
 
 const host = "https://10.0.0.1:6443";
 
@@ -20,7 +27,6 @@ describe("KubernetesAuthBackend", () => {
                 kubernetesHost: pulumi.output(host),
                 kubernetesCaCert: pulumi.output(testCa.trimEnd()),
                 tokenReviewerJwt: pulumi.secret(testJwt),
-                tokenReviewerJwtVersion: 7,
             },
             { providers: { vault: provider } },
         );
@@ -34,13 +40,13 @@ describe("KubernetesAuthBackend", () => {
         assert.equal(auth.inputs.path, "kubernetes");
     });
 
-    it("configures host, CA (newline-terminated) and the reviewer JWT through the write-only field", () => {
+    it("configures host, CA (newline-terminated) and the reviewer JWT through the write-only field", async () => {
         const config = find(registered, "vault:kubernetes/authBackendConfig:AuthBackendConfig");
         assert.equal(config.inputs.backend, "kubernetes");
         assert.equal(config.inputs.kubernetesHost, host);
         assert.equal(config.inputs.kubernetesCaCert, testCa);
         assert.equal(secretInput(config.inputs.tokenReviewerJwtWo), testJwt);
-        assert.equal(config.inputs.tokenReviewerJwtWoVersion, 7);
+        assert.equal(config.inputs.tokenReviewerJwtWoVersion, await promiseOf(jwtVersion(testJwt, configFields(config))));
         assert.equal(config.inputs.tokenReviewerJwt, undefined);
         assert.equal(config.inputs.disableLocalCaJwt, true);
         assert.equal(config.inputs.disableIssValidation, true);
@@ -67,7 +73,7 @@ describe("KubernetesAuthBackend", () => {
             tokenReviewerJwt: testJwt,
             issuer: "https://kubernetes.default.svc.cluster.local",
             writeOnlyJwt: false,
-            pemKeys: [testCa],
+            pemKeys: [testPublicKey],
         });
         await settle();
         const config = find(registered, "vault:kubernetes/authBackendConfig:AuthBackendConfig", "k8s-prod-config");
@@ -75,7 +81,7 @@ describe("KubernetesAuthBackend", () => {
         assert.equal(config.inputs.issuer, "https://kubernetes.default.svc.cluster.local");
         assert.equal(secretInput(config.inputs.tokenReviewerJwt), testJwt);
         assert.equal(config.inputs.tokenReviewerJwtWo, undefined);
-        assert.deepEqual(config.inputs.pemKeys, [testCa]);
+        assert.deepEqual(config.inputs.pemKeys, [testPublicKey]);
     });
 });
 
@@ -103,4 +109,60 @@ describe("KubernetesAuthBackend input checks", () => {
     it("rejects an invalid mount path", () =>
         rejects({ path: "/kubernetes/" }, /authBackend\.path: "\/kubernetes\/" is not a valid Vault mount path/));
     it("rejects a reserved mount path", () => rejects({ path: "sys/k8s" }, /authBackend\.path: "sys\/k8s" is under "sys\/"/));
+    it("rejects pemKeys that are not PEM public keys", async () => {
+        rejects({ pemKeys: ["ssh-rsa AAAA"] }, /authBackend\.pemKeys\[0\]: is not a PEM public key or certificate/);
+        rejects(
+            { pemKeys: ["-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"] },
+            /authBackend\.pemKeys\[0\]: is not a PEM public key/,
+        );
+        await promiseOf(new KubernetesAuthBackend("good-keys", { ...good, pemKeys: [testPublicKey] }).accessor);
+        await settle();
+    });
+});
+
+describe("the write-only JWT version", () => {
+    // Vault replaces the whole config on every write, and the provider sends the write-only JWT only
+    // when its version changes: any change of any field must change the version, or the update
+    // stores an empty reviewer JWT and every login fails.
+    const fields = {
+        kubernetesHost: host,
+        kubernetesCaCert: testCa,
+        issuer: undefined as string | undefined,
+        disableIssValidation: true,
+        disableLocalCaJwt: true,
+        pemKeys: undefined as string[] | undefined,
+    };
+    const version = (jwt: string, f: Record<string, unknown>) => promiseOf(jwtVersion(jwt, f));
+
+    before(async () => {
+        await installMocks();
+    });
+
+    it("is stable for the same JWT and config", async () => {
+        assert.equal(await version(testJwt, fields), await version(testJwt, { ...fields }));
+    });
+
+    it("changes with the JWT (a token regenerated in the same Secret)", async () => {
+        assert.notEqual(await version(testJwt, fields), await version(`${testJwt}x`, fields));
+    });
+
+    for (const [field, value] of [
+        ["kubernetesHost", "https://10.0.0.2:6443"],
+        ["kubernetesCaCert", `${testCa}${testCa}`],
+        ["issuer", "https://issuer.example"],
+        ["disableIssValidation", false],
+        ["disableLocalCaJwt", false],
+        ["pemKeys", ["-----BEGIN PUBLIC KEY-----"]],
+    ] as const) {
+        it(`changes when ${field} changes`, async () => {
+            assert.notEqual(await version(testJwt, fields), await version(testJwt, { ...fields, [field]: value }));
+        });
+    }
+
+    it("is a positive whole number the provider's int64 holds exactly, and not a secret", async () => {
+        const v = jwtVersion(pulumi.secret(testJwt), fields);
+        const n = await promiseOf(v);
+        assert.ok(Number.isSafeInteger(n) && n > 0, String(n));
+        assert.equal(await pulumi.isSecret(v), false);
+    });
 });

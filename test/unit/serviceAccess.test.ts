@@ -3,7 +3,7 @@ import { before, describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import * as vault from "@pulumi/vault";
 import { find, installMocks, parentTypes, promiseOf, Registered, settle, urnOf } from "../support/mocks";
-import { ServiceAccess, ServiceAccessArgs } from "../../components/serviceAccess";
+import { bindingOf, checkBindingOverlaps, loginExample, ServiceAccess, ServiceAccessArgs } from "../../components/serviceAccess";
 
 describe("ServiceAccess", () => {
     let registered: Registered[];
@@ -70,7 +70,14 @@ describe("ServiceAccess", () => {
         const login = await promiseOf(access.loginExample);
         assert.match(login, /\/v1\/auth\/kubernetes\/login/);
         assert.match(login, /"role": "my-app"/);
-        assert.match(login, /\/var\/run\/secrets\/kubernetes\.io\/serviceaccount\/token/);
+        // The role wants audience "vault": the pod's default token (audience: the API server) would be refused.
+        assert.match(login, /\$\(cat \/var\/run\/secrets\/vault\/token\)/);
+        assert.doesNotMatch(login, /serviceaccount\/token/);
+    });
+
+    it("logs in with the pod's own token when the role wants no audience", () => {
+        assert.match(loginExample("kubernetes", "a"), /\$\(cat \/var\/run\/secrets\/kubernetes\.io\/serviceaccount\/token\)/);
+        assert.match(loginExample("k8s/prod", "a", "vault"), /\$\(cat \/var\/run\/secrets\/vault\/token\).*\/v1\/auth\/k8s\/prod\/login/);
     });
 
     it("expands rules on its kv-v2 mount and binds to an existing account when told", async () => {
@@ -93,7 +100,11 @@ describe("ServiceAccess", () => {
 });
 
 describe("ServiceAccess input checks", () => {
-    const good: ServiceAccessArgs = { namespace: "my-app", rules: [{ path: "my-app/*", capabilities: ["read"] }] };
+    const good: ServiceAccessArgs = {
+        namespace: "my-app",
+        mount: { path: "my-app", type: "kv" },
+        rules: [{ path: "my-app/*", capabilities: ["read"] }],
+    };
     let registered: Registered[];
     before(async () => {
         registered = await installMocks();
@@ -156,4 +167,95 @@ describe("ServiceAccess input checks", () => {
             { mount: { path: "secret/app" }, kvV2Mounts: ["secret"] },
             /mount\.path: "secret\/app" collides with kvV2Mounts entry "secret"/,
         ));
+    it("rejects a binding to the namespace's default ServiceAccount unless allowed", () => {
+        rejects(
+            { serviceAccountName: "default" },
+            /boundServiceAccountNames: binds the namespace's "default" ServiceAccount.*allowDefaultServiceAccount: true/,
+        );
+        rejects({ boundServiceAccountNames: ["api", "default"] }, /binds the namespace's "default" ServiceAccount/);
+        assert.doesNotThrow(
+            () =>
+                new ServiceAccess("dflt", {
+                    ...good,
+                    serviceAccountName: "default",
+                    createServiceAccount: false,
+                    allowDefaultServiceAccount: true,
+                }),
+        );
+    });
+    it("rejects sudo unless allowed", () => {
+        rejects(
+            { rules: [{ path: "my-app/*", capabilities: ["read", "sudo"] }] },
+            /rules\[0\]\.capabilities: "sudo" opens root-protected endpoints.*allowSudo: true/,
+        );
+        assert.doesNotThrow(
+            () => new ServiceAccess("sudoer", { ...good, rules: [{ path: "my-app/*", capabilities: ["sudo"] }], allowSudo: true }),
+        );
+    });
+    for (const path of ["*", "sys/*", "auth/*", "identity/entity/*", "other-app/*", "my-app2/*"]) {
+        it(`rejects a rule on ${path}, outside its own mount, unless allowed`, () =>
+            rejects(
+                { rules: [{ path, capabilities: ["read"] }] },
+                new RegExp(
+                    `rules\\[0\\]\\.path: "${path.replace(/\*/g, "\\*")}" is outside its mount\\(s\\) "my-app/".*allowPathsOutsideMounts: true`,
+                ),
+            ));
+    }
+    it("accepts rules on listed kv-v2 mounts, deny anywhere, and any path when allowed", () => {
+        assert.doesNotThrow(
+            () =>
+                new ServiceAccess("inside", {
+                    ...good,
+                    kvV2Mounts: ["secret"],
+                    rules: [
+                        { path: "secret/inside/*", capabilities: ["read"] },
+                        { path: "sys/*", capabilities: ["deny"] },
+                    ],
+                }),
+        );
+        assert.doesNotThrow(
+            () =>
+                new ServiceAccess("outside", {
+                    ...good,
+                    rules: [{ path: "sys/health", capabilities: ["read"] }],
+                    allowPathsOutsideMounts: true,
+                }),
+        );
+    });
+});
+
+describe("one account, one role", () => {
+    const binding = (at: string, args: Partial<ServiceAccessArgs>) =>
+        bindingOf(at, at, { namespace: at, rules: [], ...args } as ServiceAccessArgs);
+
+    it("accepts services with their own accounts", () => {
+        assert.deepEqual(checkBindingOverlaps([binding("a", {}), binding("b", {})]), []);
+    });
+    it("reports two services bound to the same account and namespace", () => {
+        assert.deepEqual(
+            checkBindingOverlaps([
+                binding("a", { serviceAccountName: "api" }),
+                binding("b", { namespace: "a", serviceAccountName: "api" }),
+            ]),
+            [
+                `b: its binding overlaps a's (ServiceAccount "api" in namespace "a" could log in to both roles); give each service its own account, or set allowSharedServiceAccount: true on both.`,
+            ],
+        );
+    });
+    it("reports overlapping bound lists, wildcards included", () => {
+        const errors = checkBindingOverlaps([
+            binding("a", { boundServiceAccountNames: ["x", "y"], boundServiceAccountNamespaces: ["team-a"] }),
+            binding("b", { boundServiceAccountNames: ["y"], boundServiceAccountNamespaces: ["team-*"], allowWildcards: true }),
+        ]);
+        assert.equal(errors.length, 1);
+        assert.match(errors[0], /ServiceAccount "y" in namespace "team-a"/);
+    });
+    it("accepts an overlap only when both services opt in", () => {
+        const a = binding("a", { serviceAccountName: "api", allowSharedServiceAccount: true });
+        assert.equal(checkBindingOverlaps([a, binding("b", { namespace: "a", serviceAccountName: "api" })]).length, 1);
+        assert.deepEqual(
+            checkBindingOverlaps([a, binding("b", { namespace: "a", serviceAccountName: "api", allowSharedServiceAccount: true })]),
+            [],
+        );
+    });
 });

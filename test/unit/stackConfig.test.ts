@@ -1,14 +1,18 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { endpointFromKubeconfig } from "../../components/clusterEndpoint";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { parseStackConfig } from "../../stack/config";
 import { resolveCluster } from "../../stack/cluster";
+import { endpointFromKubeconfig, mergeKubeconfigs } from "../../stack/kubeconfig";
 import { writeKubeconfig } from "../support/devStack";
 import { testCa } from "../support/mocks";
 
 const svc = (name: string, extra: Record<string, unknown> = {}) => ({
     name,
     namespace: name,
+    mount: { path: name, type: "kv" },
     rules: [{ path: `${name}/*`, capabilities: ["read"] }],
     ...extra,
 });
@@ -107,21 +111,43 @@ describe("cluster resolution", () => {
     });
 
     it("names the missing piece of a kubeconfig", () => {
-        assert.throws(
-            () => endpointFromKubeconfig("apiVersion: v1\nclusters: []\n"),
-            /kubeconfig: has no current-context; set config kubeContext/,
-        );
+        const endpoint = (text: string) =>
+            endpointFromKubeconfig(mergeKubeconfigs([{ text, label: "kubeconfig" }]), undefined, "kubeconfig");
+        assert.throws(() => endpoint("apiVersion: v1\nclusters: []\n"), /kubeconfig: has no current-context; set config kubeContext/);
         assert.throws(
             () =>
-                endpointFromKubeconfig(
+                endpoint(
                     "current-context: x\ncontexts: [{name: x, context: {cluster: c}}]\nclusters: [{name: c, cluster: {server: 'https://h'}}]\n",
                 ),
             /cluster "c" has no certificate-authority\(-data\); set config kubernetesCaCert/,
         );
         assert.throws(
-            () => endpointFromKubeconfig("current-context: y\ncontexts: [{name: x, context: {cluster: c}}]\n"),
+            () => endpoint("current-context: y\ncontexts: [{name: x, context: {cluster: c}}]\n"),
             /has no context "y" \(contexts: x\)/,
         );
-        assert.throws(() => endpointFromKubeconfig("a: [b"), /kubeconfig: is not valid YAML/);
+        assert.throws(() => endpoint("a: [b"), /kubeconfig: is not valid YAML/);
+    });
+
+    it("merges every file of KUBECONFIG as kubectl does, and resolves relative CA paths against each file's folder", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubeconfigs-"));
+        fs.mkdirSync(path.join(dir, "b"));
+        fs.writeFileSync(path.join(dir, "b", "ca.pem"), testCa);
+        const a = path.join(dir, "a.yaml");
+        const b = path.join(dir, "b", "b.yaml");
+        fs.writeFileSync(
+            a,
+            "current-context: a\ncontexts: [{name: a, context: {cluster: ca}}]\nclusters: [{name: ca, cluster: {server: 'https://a:6443', certificate-authority-data: eA==}}]\n",
+        );
+        fs.writeFileSync(
+            b,
+            "current-context: b\ncontexts: [{name: b, context: {cluster: cb}}, {name: a, context: {cluster: cb}}]\nclusters: [{name: cb, cluster: {server: 'https://b:6443', certificate-authority: ca.pem}}]\n",
+        );
+        const env = { KUBECONFIG: [a, b].join(path.delimiter) };
+        const inB = resolveCluster({ ...base, kubeContext: "b" }, env);
+        assert.equal(await new Promise((r) => inB.host.apply(r)), "https://b:6443");
+        assert.equal(await new Promise((r) => inB.caCert!.apply(r)), testCa);
+        // current-context and a context name defined twice: the first file wins.
+        const current = resolveCluster(base, env);
+        assert.equal(await new Promise((r) => current.host.apply(r)), "https://a:6443");
     });
 });

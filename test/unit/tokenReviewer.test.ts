@@ -47,7 +47,11 @@ describe("TokenReviewer", () => {
         assert.equal(await isSecret(reviewer.reviewerJwt), true);
         assert.equal(await promiseOf(reviewer.caCert), testCa);
         assert.equal(await isSecret(reviewer.caCert), false);
-        assert.ok((await promiseOf(reviewer.tokenGeneration)) > 0);
+    });
+
+    it("names the binding so that no two (namespace, account) pairs share it", () => {
+        const crb = find(registered, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding");
+        assert.equal(crb.inputs.metadata.name, "vault-token-reviewer:vault-auth:vault-auth");
     });
 
     it("with createNamespace: false, creates no Namespace and uses the given one", async () => {

@@ -1,0 +1,636 @@
+import assert from "node:assert/strict";
+import { ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { after, before, describe, it } from "node:test";
+import * as grpc from "@grpc/grpc-js";
+import { PolicyResourceOptions, ResourceValidationArgs, unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
+import * as pulumi from "@pulumi/pulumi";
+import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
+import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { policies } from "../../policy/policies";
+import { kvV2Split } from "../../policy/rules/kvV2Paths";
+import { privilegedReach } from "../../policy/rules/privilegedPaths";
+import { devStackConfig, writeKubeconfig } from "../support/devStack";
+import { installMocks, Registered, settle, testCa } from "../support/mocks";
+
+// The policy pack, policy by policy: each resource is run through EVERY policy, the way the engine's
+// analyze call does, so each test also shows that the other policies stay quiet.
+
+interface Violation {
+    policy: string;
+    message: string;
+}
+
+interface CheckOptions {
+    name?: string;
+    config?: Record<string, Record<string, unknown>>;
+    additionalSecretOutputs?: string[];
+}
+
+const types = {
+    role: "vault:kubernetes/authBackendRole:AuthBackendRole",
+    config: "vault:kubernetes/authBackendConfig:AuthBackendConfig",
+    policy: "vault:index/policy:Policy",
+    binding: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+};
+
+/**
+ * Runs every policy of the pack on one resource, as @pulumi/policy's analyze handler does: props behind
+ * its unknown-checking proxy, each validation on its own, and a read of a value unknown at preview
+ * turned into a "can't run" note instead of a violation.
+ */
+async function check(type: string, props: Record<string, unknown>, options: CheckOptions = {}): Promise<Violation[]> {
+    const violations: Violation[] = [];
+    const opts: PolicyResourceOptions = {
+        protect: false,
+        ignoreChanges: [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: options.additionalSecretOutputs ?? [],
+    };
+    for (const policy of policies) {
+        if (!("validateResource" in policy) || policy.validateResource === undefined) continue;
+        const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+        for (const validate of validations) {
+            const name = options.name ?? "test";
+            const args: ResourceValidationArgs = {
+                type,
+                props: unknownCheckingProxy(structuredClone(props)),
+                urn: `urn:pulumi:dev::vault-k8s-auth::${type}::${name}`,
+                name,
+                opts,
+                stackTags: new Map(),
+                isType: () => false,
+                asType: () => undefined,
+                getConfig: <T extends object>() => (options.config?.[policy.name] ?? {}) as T,
+                notApplicable: (reason?: string) => {
+                    throw new Error(`notApplicable: ${reason}`);
+                },
+            };
+            try {
+                await validate(args, (message) => violations.push({ policy: policy.name, message }));
+            } catch (e) {
+                if (!(e instanceof UnknownValueError)) throw e;
+                violations.push({ policy: policy.name, message: `can't run during preview: ${(e as Error).message}` });
+            }
+        }
+    }
+    return violations;
+}
+
+const messages = (violations: Violation[]) => violations.map((v) => v.message);
+const policyNames = (violations: Violation[]) => violations.map((v) => v.policy);
+
+const role = (over: Record<string, unknown> = {}) => ({
+    backend: "kubernetes",
+    roleName: "my-app",
+    boundServiceAccountNames: ["my-app"],
+    boundServiceAccountNamespaces: ["my-app"],
+    tokenPolicies: ["my-app"],
+    tokenTtl: 3600,
+    tokenMaxTtl: 86400,
+    ...over,
+});
+
+const vaultPolicy = (document: string) => ({ name: "my-app", policy: document });
+const jsonPolicy = (paths: Record<string, string[]>) =>
+    vaultPolicy(JSON.stringify({ path: Object.fromEntries(Object.entries(paths).map(([p, c]) => [p, { capabilities: c }])) }, null, 2));
+
+const authConfig = (over: Record<string, unknown> = {}) => ({
+    backend: "kubernetes",
+    kubernetesHost: "https://10.0.0.1:6443",
+    kubernetesCaCert: testCa,
+    tokenReviewerJwtWo: "eyJhbGciOiJSUzI1NiJ9.e30.c2ln",
+    tokenReviewerJwtWoVersion: 1,
+    disableLocalCaJwt: true,
+    ...over,
+});
+
+const reviewerBinding = (over: Record<string, unknown> = {}) => ({
+    metadata: { name: "vault-auth-vault-auth-auth-delegator" },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" },
+    subjects: [{ kind: "ServiceAccount", name: "vault-auth", namespace: "vault-auth" }],
+    ...over,
+});
+
+describe("policy pack", () => {
+    it("has six uniquely named mandatory policies", () => {
+        assert.deepEqual(
+            policies.map((p) => [p.name, p.enforcementLevel]),
+            [
+                ["vault-role-bound-service-accounts", "mandatory"],
+                ["vault-role-token-ttl", "mandatory"],
+                ["vault-policy-no-privileged-paths", "mandatory"],
+                ["vault-auth-config-reviewer", "mandatory"],
+                ["k8s-reviewer-binding-scope", "mandatory"],
+                ["vault-policy-kv-v2-paths", "mandatory"],
+            ],
+        );
+    });
+
+    it("ships an example --policy-pack-config that names only real policies and config keys", () => {
+        const example = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "policy", "config.example.json"), "utf8"));
+        for (const [name, value] of Object.entries(example as Record<string, unknown>)) {
+            const policy = policies.find((p) => p.name === name);
+            assert.ok(policy, name);
+            if (typeof value === "string") continue;
+            const properties = policy.configSchema?.properties ?? {};
+            for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+                const schema = properties[key];
+                assert.ok(schema, `${name}.${key}`);
+                assert.equal(schema.type === "integer" ? Number.isInteger(v) : typeof v === schema.type, true, `${name}.${key}`);
+            }
+        }
+    });
+
+    it("ignores resource types it has no rule for", async () => {
+        assert.deepEqual(await check("kubernetes:core/v1:ServiceAccount", { metadata: { name: "default" } }), []);
+    });
+});
+
+describe("vault-role-bound-service-accounts", () => {
+    it("passes a role bound to one named ServiceAccount in one namespace", async () => {
+        assert.deepEqual(await check(types.role, role()), []);
+    });
+
+    it("rejects a wildcard ServiceAccount name", async () => {
+        assert.deepEqual(await check(types.role, role({ boundServiceAccountNames: ["*"] })), [
+            {
+                policy: "vault-role-bound-service-accounts",
+                message:
+                    'boundServiceAccountNames contains "*": any matching ServiceAccount in the bound namespaces could log in and receive ' +
+                    "this role's policies. List the service's own ServiceAccount name(s) instead.",
+            },
+        ]);
+    });
+
+    it("rejects a wildcard or glob namespace", async () => {
+        assert.deepEqual(messages(await check(types.role, role({ boundServiceAccountNamespaces: ["my-app", "team-*"] }))), [
+            'boundServiceAccountNamespaces contains "team-*": a ServiceAccount with a bound name in any matching namespace ' +
+                "(including namespaces created later) could log in. List the service's namespace(s) instead.",
+        ]);
+    });
+
+    it("rejects the default ServiceAccount", async () => {
+        assert.deepEqual(messages(await check(types.role, role({ boundServiceAccountNames: ["my-app", "default"] }))), [
+            'boundServiceAccountNames includes "default": every pod in the bound namespaces that sets no serviceAccountName runs as ' +
+                '"default" and would receive this role\'s policies. Create a dedicated ServiceAccount for the service and bind that.',
+        ]);
+    });
+
+    it("reports every problem of one role", async () => {
+        const violations = await check(
+            types.role,
+            role({ boundServiceAccountNames: ["default", "app-*"], boundServiceAccountNamespaces: ["*"] }),
+        );
+        assert.deepEqual(policyNames(violations), Array(3).fill("vault-role-bound-service-accounts"));
+        assert.match(violations[0].message, /^boundServiceAccountNames contains "app-\*"/);
+        assert.match(violations[1].message, /^boundServiceAccountNamespaces contains "\*"/);
+        assert.match(violations[2].message, /^boundServiceAccountNames includes "default"/);
+    });
+});
+
+describe("vault-role-token-ttl", () => {
+    it("passes TTLs within the defaults, up to the bounds themselves", async () => {
+        assert.deepEqual(await check(types.role, role()), []);
+        assert.deepEqual(await check(types.role, role({ tokenTtl: 86400, tokenMaxTtl: 604800 })), []);
+    });
+
+    it("rejects unset and zero TTLs", async () => {
+        const { tokenTtl: _t, ...withoutTtl } = role();
+        assert.deepEqual(await check(types.role, { ...withoutTtl, tokenMaxTtl: 0 }), [
+            {
+                policy: "vault-role-token-ttl",
+                message:
+                    "tokenTtl is not set (or 0), so tokens fall back to Vault's default lifetime (768h unless the mount says otherwise). " +
+                    "Set tokenTtl to the shortest lifetime the service needs, at most 86400s.",
+            },
+            {
+                policy: "vault-role-token-ttl",
+                message:
+                    "tokenMaxTtl is not set (or 0), so tokens fall back to Vault's default lifetime (768h unless the mount says otherwise). " +
+                    "Set tokenMaxTtl to the shortest lifetime the service needs, at most 604800s.",
+            },
+        ]);
+    });
+
+    it("rejects TTLs above the default bounds", async () => {
+        assert.deepEqual(messages(await check(types.role, role({ tokenTtl: 86401, tokenMaxTtl: 2592000 }))), [
+            "tokenTtl is 86401s, above the allowed 86400s. Lower tokenTtl to at most 86400s, " +
+                "or raise maxTokenTtlSeconds in the policy pack config if a longer lifetime is intended.",
+            "tokenMaxTtl is 2592000s, above the allowed 604800s. Lower tokenMaxTtl to at most 604800s, " +
+                "or raise maxTokenMaxTtlSeconds in the policy pack config if a longer lifetime is intended.",
+        ]);
+    });
+
+    it("takes its bounds from the policy pack config", async () => {
+        const config = { "vault-role-token-ttl": { maxTokenTtlSeconds: 900, maxTokenMaxTtlSeconds: 3600 } };
+        assert.deepEqual(await check(types.role, role({ tokenTtl: 900, tokenMaxTtl: 3600 }), { config }), []);
+        assert.deepEqual(messages(await check(types.role, role({ tokenTtl: 3600, tokenMaxTtl: 3600 }), { config })), [
+            "tokenTtl is 3600s, above the allowed 900s. Lower tokenTtl to at most 900s, " +
+                "or raise maxTokenTtlSeconds in the policy pack config if a longer lifetime is intended.",
+        ]);
+    });
+});
+
+describe("vault-policy-no-privileged-paths", () => {
+    it("passes a service's own paths, and deny on Vault's own APIs", async () => {
+        const document = jsonPolicy({ "secret/data/my-app/*": ["read"], "secret/metadata/my-app/*": ["list"], "sys/*": ["deny"] });
+        assert.deepEqual(await check(types.policy, document), []);
+    });
+
+    it("rejects sudo anywhere", async () => {
+        assert.deepEqual(await check(types.policy, jsonPolicy({ "my-app/*": ["read", "sudo"] })), [
+            {
+                policy: "vault-policy-no-privileged-paths",
+                message: `path "my-app/*" grants "sudo", which unlocks Vault's root-protected endpoints. Remove "sudo"; a service's policy never needs it.`,
+            },
+        ]);
+    });
+
+    it("rejects grants on sys/, auth/ and identity/", async () => {
+        const violations = await check(
+            types.policy,
+            jsonPolicy({ "auth/token/create": ["create", "update"], identity: ["read"], "sys/policies/acl/*": ["list"] }),
+        );
+        assert.deepEqual(messages(violations), [
+            `path "auth/token/create" grants "create", "update", and it is on Vault's own auth/ API: a token with this policy could act on ` +
+                `Vault's auth methods, policies, mounts or identities. Remove the stanza, narrow the path to the service's own secrets, ` +
+                `or set its capabilities to ["deny"].`,
+            `path "identity" grants "read", and it is on Vault's own identity/ API: a token with this policy could act on ` +
+                `Vault's auth methods, policies, mounts or identities. Remove the stanza, narrow the path to the service's own secrets, ` +
+                `or set its capabilities to ["deny"].`,
+            `path "sys/policies/acl/*" grants "list", and it is on Vault's own sys/ API: a token with this policy could act on ` +
+                `Vault's auth methods, policies, mounts or identities. Remove the stanza, narrow the path to the service's own secrets, ` +
+                `or set its capabilities to ["deny"].`,
+        ]);
+    });
+
+    it("rejects wildcard-only paths and globs that reach Vault's own APIs", async () => {
+        const violations = await check(types.policy, jsonPolicy({ "*": ["read"], "+/*": ["list"], "a*": ["read"], "app*": ["read"] }));
+        assert.deepEqual(policyNames(violations), Array(3).fill("vault-policy-no-privileged-paths"));
+        assert.match(violations[0].message, /^path "\*" grants "read", and it is only wildcards, so it matches every path/);
+        assert.match(violations[1].message, /^path "\+\/\*" grants "list", and it is only wildcards/);
+        assert.match(violations[2].message, /^path "a\*" grants "read", and its glob also matches auth\/:/);
+    });
+
+    it("reads HCL policies, skipping commented-out stanzas", async () => {
+        const hcl = [
+            "# The service's own secrets.",
+            'path "my-app/*" {',
+            '  capabilities = ["read", "list"]',
+            "}",
+            '# path "sys/*" { capabilities = ["sudo"] }',
+            'path "sys/mounts/*" {',
+            '  capabilities = ["create", "update"] // mounts its own engines',
+            "}",
+        ].join("\n");
+        assert.deepEqual(messages(await check(types.policy, vaultPolicy(hcl))), [
+            `path "sys/mounts/*" grants "create", "update", and it is on Vault's own sys/ API: a token with this policy could act on ` +
+                `Vault's auth methods, policies, mounts or identities. Remove the stanza, narrow the path to the service's own secrets, ` +
+                `or set its capabilities to ["deny"].`,
+        ]);
+        assert.deepEqual(await check(types.policy, vaultPolicy('path "my-app/*" {\n  capabilities = ["read"]\n}\n')), []);
+    });
+
+    it("classifies paths by what they can reach", () => {
+        assert.deepEqual(
+            [
+                "sys",
+                "sys/",
+                "/sys/mounts",
+                "auth/kubernetes/login",
+                "identity/entity/*",
+                "*",
+                "+",
+                "+/+/*",
+                "s*",
+                "id*",
+                "my-app/*",
+                "+/data/*",
+                "system/x",
+            ].map((p) => [p, privilegedReach(p) !== undefined]),
+            [
+                ["sys", true],
+                ["sys/", true],
+                ["/sys/mounts", true],
+                ["auth/kubernetes/login", true],
+                ["identity/entity/*", true],
+                ["*", true],
+                ["+", true],
+                ["+/+/*", true],
+                ["s*", true],
+                ["id*", true],
+                ["my-app/*", false],
+                ["+/data/*", false],
+                ["system/x", false],
+            ],
+        );
+    });
+});
+
+describe("vault-auth-config-reviewer", () => {
+    it("passes a pinned CA with the write-only JWT", async () => {
+        assert.deepEqual(await check(types.config, authConfig()), []);
+    });
+
+    it("passes tokenReviewerJwt that the resource marks as a secret output", async () => {
+        const { tokenReviewerJwtWo: jwt, tokenReviewerJwtWoVersion: _v, ...rest } = authConfig();
+        const props = { ...rest, tokenReviewerJwt: jwt };
+        assert.deepEqual(await check(types.config, props, { additionalSecretOutputs: ["tokenReviewerJwt", "tokenReviewerJwtWo"] }), []);
+    });
+
+    it("rejects a missing or empty CA", async () => {
+        const { kubernetesCaCert: _ca, ...withoutCa } = authConfig();
+        const expected = [
+            {
+                policy: "vault-auth-config-reviewer",
+                message:
+                    "kubernetesCaCert is not set, so Vault cannot pin the API server it sends TokenReview requests to. " +
+                    "Set kubernetesCaCert to the API server's PEM CA (e.g. the kubeconfig's certificate-authority-data, base64-decoded).",
+            },
+        ];
+        assert.deepEqual(await check(types.config, withoutCa), expected);
+        assert.deepEqual(await check(types.config, authConfig({ kubernetesCaCert: "  \n" })), expected);
+    });
+
+    it("rejects tokenReviewerJwt that is not marked as a secret output", async () => {
+        const { tokenReviewerJwtWo: jwt, tokenReviewerJwtWoVersion: _v, ...rest } = authConfig();
+        assert.deepEqual(await check(types.config, { ...rest, tokenReviewerJwt: jwt }), [
+            {
+                policy: "vault-auth-config-reviewer",
+                message:
+                    "tokenReviewerJwt is set but not listed in additionalSecretOutputs, so nothing guarantees it is encrypted in state " +
+                    "(a policy pack cannot see an input's secret flag). Pass the JWT as tokenReviewerJwtWo with a tokenReviewerJwtWoVersion, " +
+                    'or wrap it in pulumi.secret() and add additionalSecretOutputs: ["tokenReviewerJwt"].',
+            },
+        ]);
+    });
+
+    it("rejects tokenReviewerJwt altogether when the config requires the write-only field", async () => {
+        const { tokenReviewerJwtWo: jwt, tokenReviewerJwtWoVersion: _v, ...rest } = authConfig();
+        const options = {
+            additionalSecretOutputs: ["tokenReviewerJwt"],
+            config: { "vault-auth-config-reviewer": { requireWriteOnlyJwt: true } },
+        };
+        assert.deepEqual(messages(await check(types.config, { ...rest, tokenReviewerJwt: jwt }, options)), [
+            "tokenReviewerJwt is set, and this stack requires the write-only field (requireWriteOnlyJwt). " +
+                "Pass the JWT as tokenReviewerJwtWo with a tokenReviewerJwtWoVersion (KubernetesAuthBackend: writeOnlyJwt: true).",
+        ]);
+        assert.deepEqual(await check(types.config, authConfig(), options), []);
+    });
+
+    it("still checks the JWT when the CA is unknown during preview", async () => {
+        const preview = authConfig({ kubernetesCaCert: unknownValue, tokenReviewerJwtWo: unknownValue });
+        assert.deepEqual(messages(await check(types.config, preview)), [
+            "can't run during preview: string value at .kubernetesCaCert can't be known during preview",
+        ]);
+        const { tokenReviewerJwtWo: _j, tokenReviewerJwtWoVersion: _v, ...rest } = preview;
+        const plain = await check(types.config, { ...rest, tokenReviewerJwt: unknownValue });
+        assert.equal(plain.length, 2);
+        assert.match(plain[1].message, /^tokenReviewerJwt is set but not listed in additionalSecretOutputs/);
+    });
+});
+
+describe("k8s-reviewer-binding-scope", () => {
+    it("passes the reviewer bound alone to system:auth-delegator, even with names unknown at preview", async () => {
+        assert.deepEqual(await check(types.binding, reviewerBinding()), []);
+        const preview = reviewerBinding({
+            metadata: { name: unknownValue },
+            subjects: [{ kind: "ServiceAccount", name: unknownValue, namespace: unknownValue }],
+        });
+        assert.deepEqual(await check(types.binding, preview, { name: "reviewer-auth-delegator" }), []);
+    });
+
+    it("leaves bindings that are not the reviewer's alone", async () => {
+        const admin = { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" };
+        const ops = { metadata: { name: "ops-admin" }, roleRef: admin, subjects: [{ kind: "Group", name: "ops" }] };
+        assert.deepEqual(await check(types.binding, ops, { name: "ops-admin" }), []);
+        const ci = {
+            metadata: { name: "ci-deployer" },
+            roleRef: admin,
+            subjects: [{ kind: "ServiceAccount", name: "ci", namespace: "ci" }],
+        };
+        assert.deepEqual(await check(types.binding, ci, { name: "ci-deployer" }), []);
+    });
+
+    it("rejects system:auth-delegator bound to more than one subject", async () => {
+        const binding = reviewerBinding({
+            subjects: [
+                { kind: "ServiceAccount", name: "vault-auth", namespace: "vault-auth" },
+                { kind: "Group", name: "system:serviceaccounts" },
+            ],
+        });
+        assert.deepEqual(await check(types.binding, binding), [
+            {
+                policy: "k8s-reviewer-binding-scope",
+                message:
+                    'ClusterRoleBinding "vault-auth-vault-auth-auth-delegator" is the Vault token reviewer\'s binding (it binds system:auth-delegator) ' +
+                    "but has 2 subjects (ServiceAccount vault-auth/vault-auth, Group system:serviceaccounts). " +
+                    "Bind exactly one ServiceAccount, the one whose JWT Vault holds; give every other account its own binding.",
+            },
+        ]);
+    });
+
+    it("rejects the labelled reviewer binding bound to another role", async () => {
+        const binding = reviewerBinding({
+            metadata: { name: "vault-reviewer", labels: { "app.kubernetes.io/component": "vault-token-reviewer" } },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
+        });
+        assert.deepEqual(messages(await check(types.binding, binding)), [
+            'ClusterRoleBinding "vault-reviewer" is the Vault token reviewer\'s binding (it is labelled ' +
+                'app.kubernetes.io/component=vault-token-reviewer) but binds ClusterRole "cluster-admin". The reviewer needs only ' +
+                'TokenReview and SubjectAccessReview: set roleRef to ClusterRole "system:auth-delegator" and grant anything else ' +
+                "through a separate binding for a separate account.",
+        ]);
+    });
+
+    it("rejects a binding named as the reviewer's that binds another role and extra subjects", async () => {
+        const binding = reviewerBinding({
+            metadata: { name: unknownValue },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" },
+            subjects: [
+                { kind: "ServiceAccount", name: "vault-auth", namespace: "vault-auth" },
+                { kind: "ServiceAccount", name: "other", namespace: "vault-auth" },
+            ],
+        });
+        const violations = await check(types.binding, binding, { name: "reviewer-auth-delegator" });
+        assert.deepEqual(policyNames(violations), ["k8s-reviewer-binding-scope", "k8s-reviewer-binding-scope"]);
+        assert.match(
+            violations[0].message,
+            /^ClusterRoleBinding "reviewer-auth-delegator" .*\(its name "reviewer-auth-delegator" marks it .* binds ClusterRole "view"\./,
+        );
+        assert.match(violations[1].message, /has 2 subjects \(ServiceAccount vault-auth\/vault-auth, ServiceAccount vault-auth\/other\)/);
+    });
+});
+
+describe("vault-policy-kv-v2-paths", () => {
+    it("passes list on metadata/ and reads on data/, as ServiceAccess renders them", async () => {
+        const document = jsonPolicy({
+            "payments/data/*": ["read"],
+            "payments/metadata/*": ["list"],
+            "secret/metadata/app/*": ["read", "list", "delete"],
+            "my-app/*": ["list"],
+        });
+        assert.deepEqual(await check(types.policy, document), []);
+    });
+
+    it("rejects list alone on data/", async () => {
+        assert.deepEqual(await check(types.policy, jsonPolicy({ "secret/data/app/*": ["list"] })), [
+            {
+                policy: "vault-policy-kv-v2-paths",
+                message:
+                    'path "secret/data/app/*" grants only "list", but on a kv-v2 mount Vault checks list on secret/metadata/..., never on data/, ' +
+                    'so this stanza matches nothing. Grant "list" on path "secret/metadata/app/*" instead.',
+            },
+        ]);
+    });
+
+    it("rejects reads and writes alone on metadata/, on nested mounts too", async () => {
+        assert.deepEqual(messages(await check(types.policy, jsonPolicy({ "team/a/metadata/app/config": ["read", "update"] }))), [
+            'path "team/a/metadata/app/config" grants only "read", "update", but on a kv-v2 mount Vault checks reading and writing ' +
+                "a secret's value on team/a/data/... (on metadata/ these only touch version metadata). " +
+                'Grant them on path "team/a/data/app/config" instead.',
+        ]);
+    });
+
+    it("reads HCL policies too", async () => {
+        const hcl = 'path "kv/data/app/*" {\n  capabilities = ["list"]\n}\npath "kv/metadata/app/*" {\n  capabilities = ["list"]\n}\n';
+        assert.deepEqual(policyNames(await check(types.policy, vaultPolicy(hcl))), ["vault-policy-kv-v2-paths"]);
+    });
+
+    it("splits kv-v2 paths at their data/ or metadata/ segment", () => {
+        assert.deepEqual(kvV2Split("secret/data/app/*"), { mount: "secret", endpoint: "data", rest: "app/*" });
+        assert.deepEqual(kvV2Split("data/metadata/"), { mount: "data", endpoint: "metadata", rest: "" });
+        assert.equal(kvV2Split("secret/data"), undefined);
+        assert.equal(kvV2Split("my-app/*"), undefined);
+    });
+});
+
+describe("the dev stack under the policy pack", () => {
+    let registered: Registered[];
+
+    before(async () => {
+        process.env.KUBECONFIG = writeKubeconfig("https://127.0.0.1:6443");
+        process.env.VAULT_ADDR = "http://127.0.0.1:8200";
+        registered = await installMocks();
+        pulumi.runtime.setAllConfig(devStackConfig());
+        await import("../../index");
+        await settle();
+    });
+
+    it("registers resources of every type the pack checks, and none violates a policy", async () => {
+        const custom = registered.filter((r) => r.custom);
+        for (const type of Object.values(types))
+            assert.ok(
+                custom.some((r) => r.type === type),
+                type,
+            );
+        for (const r of custom) {
+            // The engine hands the pack secret inputs unwrapped (see vault-auth-config-reviewer).
+            assert.deepEqual(await check(r.type, unwrapSecrets(r.inputs) as Record<string, unknown>, { name: r.name }), [], r.name);
+        }
+    });
+});
+
+function unwrapSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    if (typeof value !== "object" || value === null) return value;
+    const record = value as Record<string, unknown>;
+    if (record[specialSigKey] === specialSecretSig) return unwrapSecrets(record.value);
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
+}
+
+// The pack as the Pulumi CLI starts it: `node @pulumi/pulumi/cmd/run-policy-pack <engine> <pack dir>`
+// with the pack folder as working directory, then gRPC calls like the engine's.
+describe("the pack as the Pulumi CLI runs it", () => {
+    const packDir = path.join(__dirname, "..", "..", "policy");
+    let pack: ChildProcess;
+    let client: AnalyzerClient;
+
+    before(async () => {
+        pack = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", packDir], {
+            cwd: packDir,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        const port = await new Promise<string>((resolve, reject) => {
+            let out = "";
+            let err = "";
+            const timer = setTimeout(() => reject(new Error(`the pack printed no port within 90s; stderr: ${err}`)), 90_000);
+            pack.stdout!.on("data", (d: Buffer) => {
+                out += d.toString();
+                const m = /^(\d+)\s*$/m.exec(out);
+                if (m) {
+                    clearTimeout(timer);
+                    resolve(m[1]);
+                }
+            });
+            pack.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+            pack.on("exit", (code) => {
+                clearTimeout(timer);
+                reject(new Error(`the pack exited with ${code}; stderr: ${err}`));
+            });
+        });
+        client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    });
+
+    after(() => {
+        client?.close();
+        pack?.kill();
+    });
+
+    const unary = <Req, Res>(method: (req: Req, cb: (e: grpc.ServiceError | null, res: Res) => void) => unknown, req: Req) =>
+        new Promise<Res>((resolve, reject) => method.call(client, req, (e, res) => (e ? reject(e) : resolve(res))));
+
+    async function analyze(type: string, props: Record<string, unknown>, additionalSecretOutputs: string[] = []): Promise<string[]> {
+        const req = new analyzerPb.AnalyzeRequest();
+        req.setType(type);
+        req.setName("test");
+        req.setUrn(`urn:pulumi:dev::vault-k8s-auth::${type}::test`);
+        req.setProperties(Struct.fromJavaScript(props as Record<string, never>));
+        const options = new analyzerPb.AnalyzerResourceOptions();
+        options.setAdditionalsecretoutputsList(additionalSecretOutputs);
+        req.setOptions(options);
+        const res = await unary<analyzerPb.AnalyzeRequest, analyzerPb.AnalyzeResponse>(client.analyze, req);
+        return res.getDiagnosticsList().map((d) => `${d.getPolicyname()}: ${d.getMessage().split("\n").pop()}`);
+    }
+
+    it("serves the pack's policies with their config schema", async () => {
+        const info = await unary<Empty, analyzerPb.AnalyzerInfo>(client.getAnalyzerInfo, new Empty());
+        assert.equal(info.getName(), "vault-k8s-auth");
+        assert.equal(info.getVersion(), "0.1.0");
+        assert.deepEqual(
+            info.getPoliciesList().map((p) => p.getName()),
+            policies.map((p) => p.name),
+        );
+        const ttl = info.getPoliciesList().find((p) => p.getName() === "vault-role-token-ttl")!;
+        const schema = ttl.getConfigschema()!.getProperties()!.toJavaScript() as Record<string, { default?: unknown }>;
+        assert.deepEqual([schema.maxTokenTtlSeconds.default, schema.maxTokenMaxTtlSeconds.default], [86400, 604800]);
+    });
+
+    it("receives a secret JWT unwrapped: its secret flag is not observable, additionalSecretOutputs is", async () => {
+        const secretJwt = { [specialSigKey]: specialSecretSig, value: "eyJhbGciOiJSUzI1NiJ9.e30.c2ln" };
+        const props = { kubernetesHost: "https://10.0.0.1:6443", kubernetesCaCert: testCa, tokenReviewerJwt: secretJwt };
+        const flagged = await analyze(types.config, props);
+        assert.equal(flagged.length, 1);
+        assert.match(flagged[0], /^vault-auth-config-reviewer: tokenReviewerJwt is set but not listed in additionalSecretOutputs/);
+        assert.deepEqual(await analyze(types.config, props, ["tokenReviewerJwt"]), []);
+    });
+
+    it("applies policy config sent by the engine", async () => {
+        const request = new analyzerPb.ConfigureAnalyzerRequest();
+        const config = new analyzerPb.PolicyConfig();
+        config.setEnforcementlevel(analyzerPb.EnforcementLevel.MANDATORY);
+        config.setProperties(Struct.fromJavaScript({ maxTokenTtlSeconds: 600, maxTokenMaxTtlSeconds: 3600 }));
+        request.getPolicyconfigMap().set("vault-role-token-ttl", config);
+        await unary<analyzerPb.ConfigureAnalyzerRequest, Empty>(client.configure, request);
+        assert.deepEqual(await analyze(types.role, role({ tokenTtl: 900, tokenMaxTtl: 3600 })), [
+            "vault-role-token-ttl: tokenTtl is 900s, above the allowed 600s. Lower tokenTtl to at most 600s, " +
+                "or raise maxTokenTtlSeconds in the policy pack config if a longer lifetime is intended.",
+        ]);
+    });
+});
