@@ -4,6 +4,7 @@ import * as vault from "@pulumi/vault";
 import { KubernetesAuthBackend, ServiceAccess, TokenReviewer } from "./components";
 import { resolveCluster } from "./stack/cluster";
 import { readStackConfig, serviceArgs } from "./stack/config";
+import { stackOutputs } from "./stack/outputs";
 
 // The guide's steps, in order. Config is read and checked in full first: a mistake anywhere stops
 // the program before any resource is registered, so nothing is half-applied.
@@ -24,7 +25,7 @@ const vaultProvider = new vault.Provider("vault", {
 });
 
 // Steps 1-2: the reviewer ServiceAccount, its auth-delegator binding and its token Secret.
-const reviewer = new TokenReviewer(
+const tokenReviewer = new TokenReviewer(
     "reviewer",
     { namespace: cfg.reviewerNamespace, createNamespace: cfg.createReviewerNamespace, serviceAccountName: cfg.reviewerServiceAccount },
     { providers: { kubernetes: k8sProvider } },
@@ -36,8 +37,8 @@ const backend = new KubernetesAuthBackend(
     {
         path: cfg.authPath,
         kubernetesHost: cluster.host,
-        kubernetesCaCert: cluster.caCert ?? reviewer.caCert,
-        tokenReviewerJwt: reviewer.reviewerJwt,
+        kubernetesCaCert: cluster.caCert ?? tokenReviewer.caCert,
+        tokenReviewerJwt: tokenReviewer.reviewerJwt,
         writeOnlyJwt: cfg.writeOnlyReviewerJwt,
         // With an issuer, "iss" is validated; without one, it is not (legacy Secret tokens and
         // TokenRequest tokens carry different issuers).
@@ -61,29 +62,10 @@ const services = cfg.services.map(
         ] as const,
 );
 
-// Outputs for other stacks and for `npm run verify`; none of them is a secret.
-export const authPath = backend.path;
-export const authAccessor = backend.accessor;
-export const kubernetesHost = backend.kubernetesHost;
-export const reviewerAccount = {
-    namespace: reviewer.namespace,
-    serviceAccount: reviewer.serviceAccountName,
-    tokenSecret: reviewer.secretName,
-    clusterRoleBinding: reviewer.clusterRoleBindingName,
-};
-export const serviceAccess = Object.fromEntries(
-    services.map(([name, s]) => [
-        name,
-        {
-            role: s.roleName,
-            policy: s.policyName,
-            policyDocument: s.policyDocument,
-            namespace: s.namespace,
-            serviceAccount: s.serviceAccountName,
-            mountPath: s.mountPath,
-            loginExample: s.loginExample,
-            audience: s.audience,
-            tokenNoDefaultPolicy: s.tokenNoDefaultPolicy,
-        },
-    ]),
-);
+// Outputs for other stacks and for `npm run verify` (their contract: stack/outputs.ts); none is secret.
+const outputs = stackOutputs(backend, tokenReviewer, services);
+export const authPath = outputs.authPath;
+export const authAccessor = outputs.authAccessor;
+export const kubernetesHost = outputs.kubernetesHost;
+export const reviewer = outputs.reviewer;
+export const serviceAccess = outputs.serviceAccess;

@@ -1,41 +1,28 @@
 # Builds one toolchain wrapper (tools/toolchain/NAME) into the cache; sourced by toolchain.sh.
-# The cache key is a hash of the wrapper folder plus, for wrappers that build from pinned source
-# (a SOURCES file listing tarballs of the vendor folder), the sha256 of those tarballs: a warm run
-# only checks hashes, and never needs the sources.
+# A warm run only checks hashes, and never needs the pinned sources.
 
-# wrapper_key NAME: the cache key of tools/toolchain/NAME.
+# wrapper_key NAME: the cache key of tools/toolchain/NAME: a hash of the folder, which pins
+# everything the build reads (go.mod/go.sum, and in SOURCES the sha256 of each source tarball).
 wrapper_key() {
-    local src=$REPO_DIR/tools/toolchain/$1
-    {
-        (cd "$src" && find . -type f ! -name '*.md' | LC_ALL=C sort | xargs sha256sum)
-        if [[ -f $src/SOURCES ]]; then
-            local tarball
-            while read -r tarball; do manifest_sha "$tarball"; done < <(grep -v '^#' "$src/SOURCES")
-        fi
-    } | sha256sum | cut -c1-12
+    (cd "$REPO_DIR/tools/toolchain/$1" && find . -type f ! -name '*.md' | LC_ALL=C sort | xargs sha256sum) | sha256sum | cut -c1-12
 }
 
-# manifest_sha TARBALL: the sha256 the vendor MANIFEST pins for TARBALL (empty when unknown).
-manifest_sha() {
-    [[ -f $VENDOR_SRC/MANIFEST ]] || return 0
-    awk -F'\t' -v t="$1" '$1 == t {print $NF}' "$VENDOR_SRC/MANIFEST"
-}
-
-# check_sources NAME: every tarball NAME builds from is present and matches the MANIFEST.
+# check_sources NAME: every tarball NAME builds from (its SOURCES file) is present, with the pinned sha256.
 check_sources() {
-    local src=$REPO_DIR/tools/toolchain/$1 tarball want got
-    [[ -f $src/SOURCES ]] || return 0
-    while read -r tarball; do
-        want=$(manifest_sha "$tarball")
-        if [[ ! -f $VENDOR_SRC/$tarball || -z $want ]]; then
-            die "$1 is built from pinned public source that is not here: $VENDOR_SRC/$tarball (with its MANIFEST line).
-    Two ways out:
-      - set VAULT_K8S_AUTH_VENDOR_SRC to a folder holding the tarballs and MANIFEST (default: ../shared/vendor-src beside the repository);
-      - or, on a connected machine, install the released binary instead (e.g. pulumi plugin install resource vault 7.8.0)."
+    local sources=$REPO_DIR/tools/toolchain/$1/SOURCES tarball want got
+    [[ -f $sources ]] || return 0
+    while read -r tarball want; do
+        if [[ ! -f $VENDOR_SRC/$tarball ]]; then
+            die "$1 is built from pinned public source that is not here: $VENDOR_SRC/$tarball
+    (the Go module proxy refuses these modules). Two ways out:
+      - point VAULT_K8S_AUTH_VENDOR_SRC at a folder holding the tarballs of tools/toolchain/$1/SOURCES
+        (default: ../shared/vendor-src beside the repository);
+      - or, on a machine that reaches GitHub and get.pulumi.com, install the released binaries instead
+        (pulumi plugin install resource vault 7.8.0; pulumi-language-nodejs from the Pulumi 3.248.0 release; OpenBao 2.6.2)."
         fi
         got=$(sha256sum "$VENDOR_SRC/$tarball" | cut -d' ' -f1)
-        [[ $got == "$want" ]] || die "$VENDOR_SRC/$tarball: sha256 $got, MANIFEST pins $want"
-    done < <(grep -v '^#' "$src/SOURCES")
+        [[ $got == "$want" ]] || die "$VENDOR_SRC/$tarball: sha256 $got, tools/toolchain/$1/SOURCES pins $want"
+    done < <(grep -v '^#' "$sources")
 }
 
 # build NAME: builds tools/toolchain/NAME unless the cache holds a build of exactly that folder,

@@ -1,21 +1,7 @@
+import { StackOutputs } from "../../stack/outputs";
 import { VaultClient } from "./vault";
 
-/** What the stack exports per service (see index.ts). */
-export interface ServiceOutput {
-    role: string;
-    policy: string;
-    policyDocument: string;
-    namespace: string;
-    serviceAccount: string;
-    mountPath: string;
-    audience: string;
-    tokenNoDefaultPolicy: boolean;
-}
-
-export interface StackOutputs {
-    authPath: string;
-    serviceAccess: Record<string, ServiceOutput>;
-}
+export type { ServiceOutput, StackOutputs } from "../../stack/outputs";
 
 export interface Check {
     ok: boolean;
@@ -56,14 +42,14 @@ export function policyStanzas(policyDocument: string): [string, string[]][] {
 export async function verifyService(name: string, outputs: StackOutputs, vault: VaultClient, issueJwt: JwtIssuer): Promise<Check[]> {
     const svc = outputs.serviceAccess[name];
     const checks: Check[] = [];
-    const jwt = await issueJwt(svc.namespace, svc.serviceAccount, svc.audience);
-    const login = await vault.kubernetesLogin(outputs.authPath, svc.role, jwt);
+    const jwt = await issueJwt(svc.namespace, svc.serviceAccountName, svc.audience);
+    const login = await vault.kubernetesLogin(outputs.authPath, svc.roleName, jwt);
     const client = vault.withToken(login.token);
     try {
-        const expected = (svc.tokenNoDefaultPolicy ? [svc.policy] : ["default", svc.policy]).sort();
+        const expected = (svc.tokenNoDefaultPolicy ? [svc.policyName] : ["default", svc.policyName]).sort();
         checks.push({
             ok: JSON.stringify(login.policies) === JSON.stringify(expected),
-            text: `login as ${svc.serviceAccount}@${svc.namespace} → role ${svc.role}: policies [${login.policies.join(", ")}] (want [${expected.join(", ")}]), ttl ${login.ttl}s`,
+            text: `login as ${svc.serviceAccountName}@${svc.namespace} → role ${svc.roleName}: policies [${login.policies.join(", ")}] (want [${expected.join(", ")}]), ttl ${login.ttl}s`,
         });
 
         const own = policyStanzas(svc.policyDocument);
@@ -72,7 +58,7 @@ export async function verifyService(name: string, outputs: StackOutputs, vault: 
             .filter(([other]) => other !== name)
             .flatMap(([, o]) => policyStanzas(o.policyDocument).map(([p]) => probePath(p)))
             .filter((p) => !own.some(([pattern]) => policyPathMatches(pattern, p)));
-        const adminProbes = [`sys/policies/acl/${svc.policy}`, `auth/${outputs.authPath}/role/${svc.role}`, "sys/auth"];
+        const adminProbes = [`sys/policies/acl/${svc.policyName}`, `auth/${outputs.authPath}/role/${svc.roleName}`, "sys/auth"];
         const caps = await client.capabilitiesSelf([...ownProbes, ...otherProbes, ...adminProbes]);
 
         own.forEach(([pattern, want], i) => {

@@ -77,7 +77,7 @@ describe("the dev stack", () => {
         assert.equal(outputs.authPath, "kubernetes");
         assert.equal(outputs.authAccessor, "auth_kubernetes_0a1b2c3d");
         assert.deepEqual(Object.keys(outputs.serviceAccess), ["my-app", "payments"]);
-        assert.equal(outputs.serviceAccess["my-app"].role, "my-app");
+        assert.equal(outputs.serviceAccess["my-app"].roleName, "my-app");
         assert.match(outputs.serviceAccess.payments.loginExample, /auth\/kubernetes\/login/);
         assert.doesNotMatch(JSON.stringify(outputs), new RegExp(testJwt.slice(0, 20)));
         const program = await import("../../index");

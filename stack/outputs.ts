@@ -1,0 +1,67 @@
+import * as pulumi from "@pulumi/pulumi";
+import { KubernetesAuthBackend, ServiceAccess, TokenReviewer } from "../components";
+
+/**
+ * The stack's outputs: what other stacks (StackReference) and `npm run verify` read. Each value
+ * keeps its component's property name. None of them is secret; the reviewer JWT is never one.
+ */
+export interface StackOutputs {
+    authPath: string;
+    authAccessor: string;
+    kubernetesHost: string;
+    reviewer: { namespace: string; serviceAccountName: string; secretName: string; clusterRoleBindingName: string };
+    serviceAccess: Record<string, ServiceOutput>;
+}
+
+export interface ServiceOutput {
+    roleName: string;
+    policyName: string;
+    /** The rendered JSON policy. */
+    policyDocument: string;
+    namespace: string;
+    serviceAccountName: string;
+    /** Path of the service's own mount, or "" when it has none. */
+    mountPath: string;
+    loginExample: string;
+    /** Audience the role wants, or "" for any. */
+    audience: string;
+    tokenNoDefaultPolicy: boolean;
+}
+
+/** The same shape with an Output at every leaf, as the program produces it. */
+type Lifted<T> = [T] extends [object] ? { [K in keyof T]: Lifted<T[K]> } : pulumi.Output<T>;
+
+/** The outputs of the stack's components, in the shape of StackOutputs. */
+export function stackOutputs(
+    backend: KubernetesAuthBackend,
+    reviewer: TokenReviewer,
+    services: readonly (readonly [string, ServiceAccess])[],
+): Lifted<StackOutputs> {
+    return {
+        authPath: backend.path,
+        authAccessor: backend.accessor,
+        kubernetesHost: backend.kubernetesHost,
+        reviewer: {
+            namespace: reviewer.namespace,
+            serviceAccountName: reviewer.serviceAccountName,
+            secretName: reviewer.secretName,
+            clusterRoleBindingName: reviewer.clusterRoleBindingName,
+        },
+        serviceAccess: Object.fromEntries(
+            services.map(([name, s]) => [
+                name,
+                {
+                    roleName: s.roleName,
+                    policyName: s.policyName,
+                    policyDocument: s.policyDocument,
+                    namespace: s.namespace,
+                    serviceAccountName: s.serviceAccountName,
+                    mountPath: s.mountPath,
+                    loginExample: s.loginExample,
+                    audience: s.audience,
+                    tokenNoDefaultPolicy: s.tokenNoDefaultPolicy,
+                },
+            ]),
+        ),
+    };
+}
