@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `npm run verify [-- --stack NAME]`: a real login of every service of the stack (default: dev).
+# Uses the local environment (.local/env) unless VAULT_ADDR already points at a Vault.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+cd "$REPO_DIR"
+if [[ -z ${VAULT_ADDR:-} && -f $LOCAL_DIR/env ]]; then
+    # shellcheck disable=SC1091
+    source "$LOCAL_DIR/env"
+fi
+export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$LOCAL_DIR/pulumi-state}
+ensure_passphrase
+(($# > 0)) || set -- --stack dev
+exec npx tsx scripts/verify.ts "$@"
