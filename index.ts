@@ -54,11 +54,9 @@ const services = cfg.services.map(
     (s) =>
         [
             s.name,
-            new ServiceAccess(
-                s.name,
-                { ...serviceArgs(s, cfg), authPath: backend.path },
-                { providers: { kubernetes: k8sProvider, vault: vaultProvider } },
-            ),
+            new ServiceAccess(s.name, serviceArgs(s, { authPath: backend.path, kvV2Mounts: cfg.kvV2Mounts }), {
+                providers: { kubernetes: k8sProvider, vault: vaultProvider },
+            }),
         ] as const,
 );
 

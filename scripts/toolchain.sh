@@ -15,7 +15,7 @@ mkdir -p "$TOOLCHAIN_BIN"
 
 pulumi_tools=(pulumi language-nodejs kubernetes vault-plugin)
 case ${1:-all} in
-all) tools=("${pulumi_tools[@]}" kube openbao vault-server) ;;
+all) tools=("${pulumi_tools[@]}" kube openbao vault-server yaml) ;;
 pulumi) tools=("${pulumi_tools[@]}") ;;
 *) die "usage: toolchain.sh [all|pulumi]" ;;
 esac

@@ -5,6 +5,7 @@
  * Exit code 1 on any failure.
  */
 import { execFileSync } from "child_process";
+import { issueServiceAccountToken } from "./lib/serviceAccountToken";
 import { VaultClient } from "./lib/vault";
 import { StackOutputs, verifyService } from "./lib/verification";
 
@@ -17,10 +18,7 @@ async function main(): Promise<number> {
     if (names.length === 0) throw new Error("the stack exports no services (serviceAccess); run `pulumi up` first.");
 
     const vault = new VaultClient(address);
-    const issueJwt = async (ns: string, sa: string, audience: string) =>
-        execFileSync("kubectl", ["create", "token", sa, "-n", ns, "--duration=10m", ...(audience ? [`--audience=${audience}`] : [])], {
-            encoding: "utf8",
-        }).trim();
+    const issueJwt = async (ns: string, sa: string, audience: string) => issueServiceAccountToken(ns, sa, { audience });
 
     let failed = 0;
     for (const name of names) {

@@ -86,8 +86,8 @@ export type ServiceConfig = z.infer<typeof service>;
 /** Every key the project reads; anything else under the project's namespace is a typo. */
 export const configKeys = Object.keys(stackConfig.shape);
 
-/** The component args of one configured service. */
-export function serviceArgs(s: ServiceConfig, cfg: Pick<StackConfig, "authPath" | "kvV2Mounts">): ServiceAccessArgs {
+/** The component args of one configured service: its own fields plus the stack-wide ones. */
+export function serviceArgs(s: ServiceConfig, cfg: Pick<ServiceAccessArgs, "authPath" | "kvV2Mounts">): ServiceAccessArgs {
     const { name: _name, ...rest } = s;
     return { ...rest, authPath: cfg.authPath, kvV2Mounts: cfg.kvV2Mounts };
 }

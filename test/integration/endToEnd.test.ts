@@ -60,7 +60,7 @@ for (const server of ["openbao", "vault"] as const) {
         const outputs = () => JSON.parse(h.pulumiOk("stack", "output", "--json", "--stack", stack).stdout) as StackOutputs;
         const previewSteps = (...flags: string[]) => {
             const run = h.pulumiOk("preview", "--json", "--stack", stack, ...flags);
-            return (JSON.parse(run.stdout).steps ?? []) as { op: string; urn: string; diffs?: string[] }[];
+            return (JSON.parse(run.stdout).steps ?? []) as { op: string; urn: string; detailedDiff?: Record<string, unknown> }[];
         };
         const up = (...flags: string[]) => h.pulumiOk("up", "--yes", "--skip-preview", "--stack", stack, ...flags);
         const login = async (name: string, audience?: string): Promise<VaultClient> => {
@@ -223,12 +223,12 @@ for (const server of ["openbao", "vault"] as const) {
 
         it("a token regenerated inside the same Secret is re-sent on the next `up --refresh`", async () => {
             // As after a signing-key rotation: the Secret's data.token now holds another valid token.
-            const fresh = h.kubectl("create", "token", "vault-auth", "-n", "vault-auth", "--duration=24h").stdout.trim();
+            const fresh = await h.issueJwt("vault-auth", "vault-auth", "", "24h");
             const patch = JSON.stringify({ data: { token: Buffer.from(fresh).toString("base64") } });
             assert.equal(h.kubectl("patch", "secret", "vault-auth-token", "-n", "vault-auth", "-p", patch).code, 0);
             const steps = previewSteps("--refresh").filter((s) => s.op === "update");
             assert.ok(
-                steps.some((s) => nameOf(s.urn) === "kubernetes-config" && (s.diffs ?? []).includes("tokenReviewerJwtWoVersion")),
+                steps.some((s) => nameOf(s.urn) === "kubernetes-config" && "tokenReviewerJwtWoVersion" in (s.detailedDiff ?? {})),
                 JSON.stringify(steps),
             );
             up("--refresh");

@@ -2,6 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
+import { issueServiceAccountToken } from "../../scripts/lib/serviceAccountToken";
 import { VaultClient } from "../../scripts/lib/vault";
 
 /** Drives the real toolchain against a real local environment of its own. */
@@ -68,18 +69,8 @@ export class Harness {
     }
 
     /** A short-lived JWT of a ServiceAccount from the TokenRequest API. */
-    async issueJwt(namespace: string, serviceAccount: string, audience = ""): Promise<string> {
-        const run = this.kubectl(
-            "create",
-            "token",
-            serviceAccount,
-            "-n",
-            namespace,
-            "--duration=10m",
-            ...(audience ? [`--audience=${audience}`] : []),
-        );
-        if (run.code !== 0) throw new Error(`kubectl create token ${namespace}/${serviceAccount}: ${run.stderr}`);
-        return run.stdout.trim();
+    async issueJwt(namespace: string, serviceAccount: string, audience = "", duration = "10m"): Promise<string> {
+        return issueServiceAccountToken(namespace, serviceAccount, { audience, duration, env: this.env });
     }
 
     /** Writes the config file of a test stack (git-ignored Pulumi.it-*.yaml). */

@@ -1,0 +1,125 @@
+// npm run bench [-- --quick] [--n 1,10,100] [--runs K] [--mocks 1000 | --no-mocks] [--profile N]
+// Measures the Pulumi lifecycle against the seed's CLI procedure and a direct-HTTP floor on the
+// benchmark's own local environment, then writes benchmarks/results.json, chart.svg and summary.md.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { floor, floorConcurrency, seedProcedure } from "./baselines";
+import { chartOf, machine } from "./machine";
+import { loadEnv, repoDir } from "./env";
+import { measure, ok, Sample, stats } from "./measure";
+import { pulumiLifecycle } from "./pulumiOps";
+import { markdown, OpResult, Results } from "./report";
+
+interface Options {
+    ns: number[];
+    runs: number;
+    mocks?: number;
+    profile?: number;
+}
+
+function options(argv: string[]): Options {
+    const quick = argv.includes("--quick");
+    const value = (flag: string) => {
+        const i = argv.indexOf(flag);
+        return i >= 0 ? argv[i + 1] : undefined;
+    };
+    const ns = value("--n")?.split(",").map(Number) ?? (quick ? [1, 10] : [1, 10, 100, 300]);
+    if (ns.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--n: expected e.g. 1,10,100, got ${value("--n")}`);
+    const runs = Number(value("--runs") ?? 3);
+    // Quick skips the 1000-service mocks run (about 30 s here); --mocks N asks for it.
+    const mocks = argv.includes("--no-mocks") ? undefined : Number(value("--mocks") ?? (quick ? NaN : 1000)) || undefined;
+    const profile = value("--profile") === undefined ? undefined : Number(value("--profile"));
+    return { ns, runs, mocks, profile };
+}
+
+const log = (s: string) => console.log(s);
+const summarise = (samples: Sample[]): OpResult => {
+    const rss = samples.map((s) => s.peakRssMiB).filter((m): m is number => m !== undefined);
+    return { seconds: stats(samples.map((s) => s.seconds)), ...(rss.length ? { peakRssMiB: stats(rss) } : {}) };
+};
+const collect = (runs: Record<string, Sample>[]): Record<string, OpResult> =>
+    Object.fromEntries(Object.keys(runs[0]).map((op) => [op, summarise(runs.map((r) => r[op]))]));
+
+async function main(): Promise<void> {
+    const opts = options(process.argv.slice(2));
+    const env = loadEnv();
+    const outDir = path.join(repoDir, "benchmarks");
+    fs.mkdirSync(outDir, { recursive: true });
+    const file = path.join(outDir, "results.json");
+    // Figures of other sizes from earlier invocations are kept: N=300 may be run on its own.
+    const results: Results = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : { machine: {}, floorConcurrency, byN: {} };
+    results.machine = await machine(env);
+    results.floorConcurrency = floorConcurrency;
+    const save = () => {
+        fs.writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
+        fs.writeFileSync(path.join(outDir, "chart.svg"), chartOf(results));
+        fs.writeFileSync(path.join(outDir, "summary.md"), markdown(results));
+    };
+
+    for (const n of opts.ns) {
+        const runs: Record<string, Sample>[] = [];
+        for (let run = 1; run <= opts.runs; run++) {
+            log(`N=${n}, run ${run}/${opts.runs}`);
+            // Interleaved per run, so a burst of load from the neighbours hits every method alike.
+            runs.push({
+                ...(await pulumiLifecycle(n, run, env, [], log)),
+                ...(await seedProcedure(n, env, log)),
+                ...(await floor(n, env, log)),
+            });
+        }
+        results.byN[n] = { ...results.byN[n], ...collect(runs) };
+        save();
+    }
+
+    if (opts.mocks) {
+        const samples: { seconds: number; peakRssMiB?: number; registered: number }[] = [];
+        for (let run = 1; run <= opts.runs; run++) {
+            const r = ok(
+                "mocks",
+                await measure(
+                    "node",
+                    ["--import", "tsx", path.join(__dirname, "mocksChild.ts"), String(opts.mocks)],
+                    { ...process.env },
+                    repoDir,
+                ),
+            );
+            samples.push({ ...r, registered: JSON.parse(r.stdout.trim().split("\n").pop()!).registered });
+            log(`mocks N=${opts.mocks}: ${r.seconds.toFixed(2)} s, ${r.peakRssMiB?.toFixed(0)} MiB`);
+        }
+        const s = summarise(samples);
+        results.mocks = { n: opts.mocks, seconds: s.seconds, peakRssMiB: s.peakRssMiB!, registered: samples[0].registered };
+        save();
+    }
+
+    if (opts.profile) {
+        // Where time goes in `up`: the user's levers, one at a time, on the same N.
+        const variants: [string, string[], NodeJS.ProcessEnv][] = [
+            ["default", [], {}],
+            ["--parallel 8", ["--parallel", "8"], {}],
+            ["--parallel 64", ["--parallel", "64"], {}],
+            ["--skip-preview", ["--skip-preview"], {}],
+            ["PULUMI_SKIP_CHECKPOINTS=true", [], { PULUMI_SKIP_CHECKPOINTS: "true" }],
+        ];
+        results.profile = results.profile ?? {};
+        for (const [name, flags, extra] of variants) {
+            const runs: Record<string, Sample>[] = [];
+            for (let run = 1; run <= opts.runs; run++) {
+                log(`profile N=${opts.profile} ${name}, run ${run}/${opts.runs}`);
+                runs.push(await pulumiLifecycle(opts.profile, run, { ...env, ...extra }, flags, log));
+            }
+            const all = collect(runs);
+            results.profile[`N=${opts.profile} ${name}`] = { up: all.up, "up-one-change": all["up-one-change"], destroy: all.destroy };
+            save();
+        }
+    }
+    save();
+    console.log(
+        `\n${markdown(results)}\nwritten: ${path.relative(repoDir, file)}, benchmarks/chart.svg, benchmarks/summary.md (${os.hostname()})`,
+    );
+}
+
+main().catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+});
