@@ -254,7 +254,7 @@ for (const server of ["openbao", "vault"] as const) {
 
         it("a role edited by hand is reported by `preview --refresh` and fixed by `up`", async () => {
             const admin = h.vaultAdmin();
-            assert.equal((await admin.request("POST", "auth/kubernetes/role/alpha", { token_ttl: 60 })).status, 204);
+            assert.ok([200, 204].includes((await admin.request("POST", "auth/kubernetes/role/alpha", { token_ttl: 60 })).status));
             const steps = previewSteps("--refresh").filter((s) => s.op !== "same" && s.op !== "read" && s.op !== "refresh");
             assert.deepEqual(
                 steps.map((s) => `${s.op} ${nameOf(s.urn)}`),

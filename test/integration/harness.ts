@@ -46,6 +46,13 @@ export class Harness {
         return this.pulumiWith(this.env, ...args);
     }
 
+    /** Runs pulumi in another project folder. */
+    pulumiIn(dir: string, ...args: string[]): Run {
+        const run = this.exec("pulumi", args, this.env, dir);
+        this.transcript.push(run.stdout, run.stderr);
+        return run;
+    }
+
     /** Runs pulumi with another environment (e.g. without VAULT_ADDR/VAULT_TOKEN). */
     pulumiWith(env: NodeJS.ProcessEnv, ...args: string[]): Run {
         const run = this.exec("pulumi", args, env);
@@ -81,9 +88,9 @@ export class Harness {
         fs.writeFileSync(file, `${existing}\n${stringify({ config: prefixed })}`);
     }
 
-    private exec(cmd: string, args: string[], env: NodeJS.ProcessEnv): Run {
+    private exec(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd = repoDir): Run {
         // A cold toolchain build is allowed most of CI's 90 minutes; everything else takes seconds.
-        const r = spawnSync(cmd, args, { cwd: repoDir, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 80 * 60 * 1000 });
+        const r = spawnSync(cmd, args, { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 80 * 60 * 1000 });
         if (r.error) throw r.error;
         return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
     }
