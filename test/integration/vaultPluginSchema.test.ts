@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { before, describe, it } from "node:test";
 import { repoDir } from "./harness";
@@ -46,14 +47,15 @@ describe("the vault plugin built from source serves @pulumi/vault 7.8.0's schema
     let npm: Map<string, NpmResource>;
 
     before(() => {
+        // From a neutral folder: package commands read the project of the working folder.
         const shell = (cmd: string) =>
-            execFileSync("bash", ["-c", `source scripts/lib/common.sh && ${cmd}`], {
-                cwd: repoDir,
+            execFileSync("bash", ["-c", `source "${repoDir}/scripts/lib/common.sh" && ${cmd}`], {
+                cwd: os.tmpdir(),
                 encoding: "utf8",
                 maxBuffer: 64 * 1024 * 1024,
                 stdio: ["ignore", "pipe", "inherit"],
             });
-        shell("bash scripts/toolchain.sh pulumi >&2");
+        shell(`bash "${repoDir}/scripts/toolchain.sh" pulumi >&2`);
         // GetSchema of the installed plugin, as the engine asks for it.
         served = JSON.parse(shell("pulumi package get-schema vault@7.8.0"));
         npm = npmResources();
