@@ -233,7 +233,7 @@ export function loginExample(authPath: string, roleName: string, audience?: stri
     return `curl --silent --request POST --data '${body}' "$VAULT_ADDR/v1/auth/${authPath}/login"`;
 }
 
-export function validateServiceAccessArgs(name: string, args: ServiceAccessArgs, field = `services.${name}`): string[] {
+export function validateServiceAccessArgs(name: string, args: ServiceAccessArgs, field = "args"): string[] {
     const errors = [
         ...checkRequired(`${field}.namespace`, args.namespace, "give the Kubernetes namespace the service runs in."),
         ...checkNamespace(`${field}.namespace`, args.namespace),

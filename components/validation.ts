@@ -168,7 +168,7 @@ export function checkTtls(field: string, ttl: number | undefined, maxTtl: number
         ["tokenMaxTtl", maxTtl],
     ] as const) {
         if (value !== undefined && (!Number.isInteger(value) || value <= 0)) {
-            errors.push(`${field}.${name}: ${value} is not a positive whole number of seconds; use e.g. 3600 (or "1h" in stack config).`);
+            errors.push(`${field}.${name}: ${value} is not a positive whole number of seconds; use e.g. 3600.`);
         }
     }
     if (errors.length === 0 && ttl !== undefined && maxTtl !== undefined && ttl > maxTtl) {

@@ -43,7 +43,8 @@ for t in "${!pids[@]}"; do wait "${pids[$t]}" || failed+=("$t"); done
 
 # Resource plugins go into PULUMI_HOME at exactly the versions the npm packages ask for.
 install_plugin() {
-    local name=$1 version binary=$TOOLCHAIN_BIN/pulumi-resource-$1
+    local name=$1 version binary
+    binary=$(wrapper_output "$2" "pulumi-resource-$1")
     version=$(npm_plugin_version "$name")
     if plugin_installed "$name" "$version" && cmp -s "$binary" "$(plugin_path "$name" "$version")"; then
         log "plugin $name $version: installed"
@@ -53,6 +54,6 @@ install_plugin() {
         log "plugin $name $version: installed from $binary"
     fi
 }
-install_plugin kubernetes
-install_plugin vault
+install_plugin kubernetes kubernetes
+install_plugin vault vault-plugin
 log "toolchain ready in $TOOLCHAIN_BIN ($((SECONDS - start))s)"

@@ -2,8 +2,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkKvV2Mounts, ruleCapabilityNames } from "../components/policyDocument";
 import { bindingOf, checkBindingOverlaps, ServiceAccessArgs, validateServiceAccessArgs } from "../components/serviceAccess";
-import { validateTokenReviewerArgs } from "../components/tokenReviewer";
-import { checkHttpsUrl, checkMountPath, checkPemCertificates, checkUnique, mountsCollide } from "../components/validation";
+import {
+    checkHttpsUrl,
+    checkKubernetesName,
+    checkMountPath,
+    checkNamespace,
+    checkPemCertificates,
+    checkPemKeys,
+    checkUnique,
+    mountsCollide,
+} from "../components/validation";
 
 /**
  * The stack's configuration: its shape (zod, strict, so a misspelt key is an error rather than a
@@ -85,6 +93,8 @@ export type ServiceConfig = z.infer<typeof service>;
 
 /** Every key the project reads; anything else under the project's namespace is a typo. */
 export const configKeys = Object.keys(stackConfig.shape);
+/** Every field of a service. */
+export const serviceConfigKeys = Object.keys(service.shape);
 
 /** The component args of one configured service: its own fields plus the stack-wide ones. */
 export function serviceArgs(s: ServiceConfig, cfg: Pick<ServiceAccessArgs, "authPath" | "kvV2Mounts">): ServiceAccessArgs {
@@ -122,10 +132,13 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 function crossChecks(cfg: StackConfig): string[] {
     const errors = [
-        ...validateTokenReviewerArgs({ namespace: cfg.reviewerNamespace, serviceAccountName: cfg.reviewerServiceAccount }, "reviewer"),
+        // Under the keys the user wrote (TokenReviewer checks the same values as namespace/serviceAccountName).
+        ...checkNamespace("reviewerNamespace", cfg.reviewerNamespace),
+        ...checkKubernetesName("reviewerServiceAccount", cfg.reviewerServiceAccount),
         ...checkMountPath("authPath", cfg.authPath),
         ...checkHttpsUrl("kubernetesHost", cfg.kubernetesHost),
         ...checkPemCertificates("kubernetesCaCert", cfg.kubernetesCaCert),
+        ...checkPemKeys("pemKeys", cfg.pemKeys),
         ...cfg.kvV2Mounts.flatMap((m, i) => checkMountPath(`kvV2Mounts[${i}]`, m)),
         ...checkKvV2Mounts("kvV2Mounts", cfg.kvV2Mounts),
         ...checkUnique(

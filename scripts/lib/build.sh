@@ -51,6 +51,13 @@ build() {
         rm -rf "$work"
         log "$name: built in $((SECONDS - start))s"
     fi
+    # Resource plugins are not put on PATH: Pulumi would run them as "ambient" plugins, beside
+    # the ones `pulumi plugin install` put in PULUMI_HOME (see wrapper_output).
     local f
-    for f in "$out"/*; do ln -sfn "$f" "$TOOLCHAIN_BIN/$(basename "$f")"; done
+    for f in "$out"/*; do
+        [[ $(basename "$f") == pulumi-resource-* ]] || ln -sfn "$f" "$TOOLCHAIN_BIN/$(basename "$f")"
+    done
 }
+
+# wrapper_output NAME FILE: where the cached build of tools/toolchain/NAME keeps FILE.
+wrapper_output() { echo "$TOOLCHAIN_DIR/$1-$(wrapper_key "$1")/$2"; }

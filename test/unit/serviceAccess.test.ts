@@ -116,8 +116,8 @@ describe("ServiceAccess input checks", () => {
     };
 
     it("rejects a namespace that is not DNS-1123", () =>
-        rejects({ namespace: "My_App" }, /services\.svc\.namespace: "My_App" is not a valid Kubernetes namespace name/));
-    it("rejects a missing namespace", () => rejects({ namespace: undefined }, /services\.svc\.namespace: is missing/));
+        rejects({ namespace: "My_App" }, /args\.namespace: "My_App" is not a valid Kubernetes namespace name/));
+    it("rejects a missing namespace", () => rejects({ namespace: undefined }, /args\.namespace: is missing/));
     it("rejects a ServiceAccount name that is not DNS-1123", () =>
         rejects({ serviceAccountName: "App SA" }, /serviceAccountName: "App SA" is not a valid Kubernetes object name/));
     it("rejects a role name with a slash", () => rejects({ roleName: "team/app" }, /roleName: "team\/app" is not a valid Vault role name/));

@@ -70,7 +70,7 @@ describe("stack config", () => {
         rejects({ kubernetesHost: "http://10.0.0.1" }, /kubernetesHost: "http:\/\/10\.0\.0\.1" must use https/));
     it("rejects a CA that is not PEM", () => rejects({ kubernetesCaCert: "not a cert" }, /kubernetesCaCert: is not a PEM certificate/));
     it("rejects a bad reviewer namespace", () =>
-        rejects({ reviewerNamespace: "Vault" }, /reviewer\.namespace: "Vault" is not a valid Kubernetes namespace name/));
+        rejects({ reviewerNamespace: "Vault" }, /reviewerNamespace: "Vault" is not a valid Kubernetes namespace name/));
     it("rejects an invalid auth path", () => rejects({ authPath: "auth/k8s" }, /authPath: "auth\/k8s" is under "auth\/"/));
     it("rejects per-service errors with the service's position and name", () =>
         rejects(

@@ -1,0 +1,262 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { after, before, describe, it } from "node:test";
+import { VaultClient } from "../../scripts/lib/vault";
+import { Harness, repoDir } from "./harness";
+
+// This repository as a component package that other programs reuse: in any language through
+// PulumiPlugin.yaml (the schema the CLI infers from the TypeScript, and a Pulumi YAML program that
+// deploys the whole chain), and in TypeScript as an npm library (`npm pack`, installed elsewhere).
+
+const pkg = "vault-k8s-auth";
+const components = ["TokenReviewer", "KubernetesAuthBackend", "ServiceAccess"];
+
+/** Runs a command with the toolchain's environment (scripts/lib/common.sh) in `cwd`. */
+function toolchainRun(cwd: string, command: string): { code: number; stdout: string; stderr: string } {
+    const r = spawnSync("bash", ["-c", `source "${repoDir}/scripts/lib/common.sh" && ${command}`], {
+        cwd,
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tempDir(name: string): string {
+    return fs.mkdtempSync(path.join(os.tmpdir(), `vault-k8s-auth-${name}-`));
+}
+
+interface SchemaProperty {
+    type?: string;
+    $ref?: string;
+    items?: SchemaProperty;
+    description?: string;
+}
+interface SchemaResource {
+    isComponent?: boolean;
+    description?: string;
+    inputProperties?: Record<string, SchemaProperty>;
+    requiredInputs?: string[];
+    properties?: Record<string, SchemaProperty>;
+}
+
+describe("the components as a package", { timeout: 30 * 60 * 1000 }, () => {
+    describe("the schema `pulumi package get-schema` infers from the TypeScript", () => {
+        let schema: { name: string; resources: Record<string, SchemaResource>; types?: Record<string, { enum?: { value: string }[] }> };
+
+        before(() => {
+            // Not from the repository root: there PulumiPlugin.yaml sits beside the stack's Pulumi.yaml
+            // and `pulumi package ...` refuses to pick one ("detected both").
+            const run = toolchainRun(os.tmpdir(), `pulumi package get-schema "${repoDir}"`);
+            assert.equal(run.code, 0, run.stderr.slice(-3000));
+            schema = JSON.parse(run.stdout);
+        });
+
+        it("serves exactly the three components, documented", () => {
+            assert.equal(schema.name, pkg);
+            assert.deepEqual(Object.keys(schema.resources).sort(), components.map((c) => `${pkg}:index:${c}`).sort());
+            for (const [token, r] of Object.entries(schema.resources)) {
+                assert.equal(r.isComponent, true, token);
+                assert.ok(r.description?.trim(), `${token}: no description (doc comment of the class)`);
+            }
+        });
+
+        it("describes every input and output (the doc comments), and requires what the types require", () => {
+            const expected: Record<string, { required: string[]; outputs: string[] }> = {
+                TokenReviewer: { required: [], outputs: ["namespace", "serviceAccountName", "reviewerJwt", "caCert"] },
+                KubernetesAuthBackend: {
+                    required: ["kubernetesCaCert", "kubernetesHost", "tokenReviewerJwt"],
+                    outputs: ["path", "accessor"],
+                },
+                ServiceAccess: {
+                    required: ["namespace", "rules"],
+                    outputs: ["roleName", "policyName", "policyDocument", "serviceAccountName", "authPath", "namespace"],
+                },
+            };
+            for (const [name, want] of Object.entries(expected)) {
+                const r = schema.resources[`${pkg}:index:${name}`];
+                assert.deepEqual([...(r.requiredInputs ?? [])].sort(), want.required.sort(), `${name} required inputs`);
+                for (const o of want.outputs) assert.ok(r.properties?.[o], `${name}: no output ${o}`);
+                for (const [kind, props] of [
+                    ["input", r.inputProperties ?? {}],
+                    ["output", r.properties ?? {}],
+                ] as const) {
+                    for (const [p, spec] of Object.entries(props))
+                        assert.ok(spec.description?.trim(), `${name} ${kind} ${p}: no description`);
+                }
+            }
+            const sa = schema.resources[`${pkg}:index:ServiceAccess`].inputProperties!;
+            assert.match(sa.namespace.description!, /namespace/i);
+            assert.equal(sa.rules.type, "array");
+        });
+
+        it("types a rule's capabilities as strings (an enum of Vault's capabilities, or plain)", () => {
+            const rule = schema.types?.[`${pkg}:index:PolicyRule`] as { properties?: Record<string, SchemaProperty> } | undefined;
+            const items = rule?.properties?.capabilities?.items;
+            assert.ok(items, "PolicyRule.capabilities is an array");
+            if (items.$ref) {
+                const values = schema.types?.[items.$ref.replace("#/types/", "")]?.enum?.map((e) => e.value) ?? [];
+                for (const c of ["read", "list", "deny", "read-metadata"]) assert.ok(values.includes(c), `enum lacks ${c}`);
+            } else {
+                assert.equal(items.type, "string");
+            }
+        });
+    });
+
+    describe("used from other programs, deployed in a local environment", () => {
+        const h = new Harness(path.join(repoDir, ".local", `it-${process.pid}-package`));
+        const temps: string[] = [];
+        let vaultAddress = "";
+        let kubernetesHost = "";
+
+        before(() => {
+            h.start("openbao");
+            vaultAddress = h.env.VAULT_ADDR!;
+            kubernetesHost = `https://127.0.0.1:${h.env.APISERVER_PORT}`;
+        });
+
+        after(() => {
+            h.stop();
+            fs.rmSync(h.localDir, { recursive: true, force: true });
+            for (const d of temps) fs.rmSync(d, { recursive: true, force: true });
+        });
+
+        /** Deploys the program in `dir` to a fresh stack, hands its outputs to `check`, then destroys it. */
+        async function deploy(dir: string, stack: string, check: (outputs: Record<string, string>) => Promise<void>): Promise<void> {
+            const ok = (...args: string[]) => {
+                const run = h.pulumiIn(dir, ...args);
+                assert.equal(run.code, 0, `pulumi ${args.join(" ")}:\n${(run.stdout + run.stderr).slice(-4000)}`);
+                return run;
+            };
+            ok("stack", "init", stack);
+            try {
+                ok("config", "set", "vaultAddress", vaultAddress);
+                ok("config", "set", "kubernetesHost", kubernetesHost);
+                ok("up", "--yes", "--non-interactive");
+                await check(JSON.parse(ok("stack", "output", "--json").stdout));
+            } finally {
+                ok("destroy", "--yes", "--non-interactive");
+                ok("stack", "rm", "--yes");
+            }
+        }
+
+        /** A service logs in with its ServiceAccount's token and may read, not write, its mount. */
+        async function assertServiceLogsIn(outputs: Record<string, string>, namespace: string, mount: string): Promise<void> {
+            const jwt = await h.issueJwt(namespace, outputs.serviceAccountName);
+            const login = await h.vaultAdmin().kubernetesLogin(outputs.authPath, outputs.roleName, jwt);
+            assert.deepEqual(login.policies, ["default", outputs.policyName].sort());
+            const caps = await new VaultClient(vaultAddress, login.token).capabilitiesSelf([`${mount}/data/app`]);
+            assert.deepEqual(caps[`${mount}/data/app`], ["read"]);
+        }
+
+        it("a Pulumi YAML program (examples/yaml-service) deploys the chain; the service logs in", async () => {
+            // A copy: its stack file and the package path (`pulumi package add` of this repository) are its own.
+            const dir = tempDir("yaml");
+            temps.push(dir);
+            const source = fs.readFileSync(path.join(repoDir, "examples", "yaml-service", "Pulumi.yaml"), "utf8");
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), source.replace(/^packages:\n(?: {2}.*\n)+/m, ""));
+            const add = h.pulumiIn(dir, "package", "add", repoDir);
+            assert.equal(add.code, 0, (add.stdout + add.stderr).slice(-3000));
+            assert.match(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"), new RegExp(`^packages:\\n {2}${pkg}: ${repoDir}$`, "m"));
+
+            await deploy(dir, `it-${process.pid}-yaml`, async (outputs) => {
+                assert.equal(outputs.authPath, "kubernetes");
+                await assertServiceLogsIn(outputs, "yaml-service", "yaml-service");
+            });
+            assert.equal((await h.vaultAdmin().request("GET", "sys/policies/acl/service")).status, 404, "destroyed");
+        });
+
+        it("a TypeScript program imports the npm package (`npm pack`), type-checks and deploys; the service logs in", async () => {
+            const dir = tempDir("ts");
+            temps.push(dir);
+            // `npm pack` runs `prepare` (the build of bin/components); the tarball is what a registry would serve.
+            const pack = spawnSync("npm", ["pack", "--pack-destination", dir, "--json"], { cwd: repoDir, encoding: "utf8" });
+            assert.equal(pack.status, 0, pack.stderr);
+            const tarball = (JSON.parse(pack.stdout) as { filename: string }[])[0].filename;
+            writeConsumer(dir, tarball);
+            const install = spawnSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: dir, encoding: "utf8" });
+            assert.equal(install.status, 0, install.stderr.slice(-3000));
+            // Type-checks the program against the package's .d.ts, including typecheck.ts's expected error.
+            const tsc = spawnSync("npx", ["tsc", "--noEmit", "-p", "."], { cwd: dir, encoding: "utf8" });
+            assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
+
+            await deploy(dir, `it-${process.pid}-ts`, (outputs) => assertServiceLogsIn(outputs, "ts-service", "ts-service"));
+        });
+
+        it("printed no secret", () => {
+            const all = h.transcript.join("\n");
+            assert.ok(!all.includes(h.env.VAULT_TOKEN!), "the Vault token appeared in CLI output");
+        });
+    });
+});
+
+/**
+ * A fresh TypeScript program using the package tarball, with @pulumi/* at the versions this repository
+ * uses (the package only names them as peers). Its namespaces and auth path differ from the YAML one's.
+ */
+function writeConsumer(dir: string, tarball: string): void {
+    const write = (file: string, text: string) => fs.writeFileSync(path.join(dir, file), text);
+    write("Pulumi.yaml", "name: ts-consumer\nruntime: nodejs\n");
+    write(
+        "package.json",
+        JSON.stringify({
+            name: "ts-consumer",
+            private: true,
+            main: "index.ts",
+            dependencies: {
+                "@pulumi/kubernetes": "4.25.0",
+                "@pulumi/pulumi": "3.248.0",
+                "@pulumi/vault": "7.8.0",
+                [pkg]: `file:./${tarball}`,
+            },
+            devDependencies: { "@types/node": "20.19.43", typescript: "5.9.3" },
+        }),
+    );
+    // skipLibCheck false: the package's own .d.ts are checked too.
+    write(
+        "tsconfig.json",
+        JSON.stringify({
+            compilerOptions: { strict: true, target: "es2022", module: "commonjs", esModuleInterop: true, skipLibCheck: false },
+        }),
+    );
+    write(
+        "index.ts",
+        `import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as vault from "@pulumi/vault";
+import { KubernetesAuthBackend, ServiceAccess, TokenReviewer } from "${pkg}";
+
+const config = new pulumi.Config();
+const cluster = new k8s.Provider("cluster", {}); // $KUBECONFIG
+const vaultProvider = new vault.Provider("vault", { address: config.require("vaultAddress") }); // token: $VAULT_TOKEN
+const reviewer = new TokenReviewer("reviewer", { namespace: "ts-vault-auth" }, { providers: [cluster] });
+const backend = new KubernetesAuthBackend(
+    "auth",
+    { path: "ts-kubernetes", kubernetesHost: config.require("kubernetesHost"), kubernetesCaCert: reviewer.caCert, tokenReviewerJwt: reviewer.reviewerJwt },
+    { providers: [vaultProvider] },
+);
+const service = new ServiceAccess(
+    "ts-service",
+    {
+        namespace: "ts-service",
+        createNamespace: true,
+        mount: { path: "ts-service", type: "kv-v2" },
+        rules: [{ path: "ts-service/*", capabilities: ["read", "list"] }],
+        authPath: backend.path,
+    },
+    { providers: [cluster, vaultProvider] },
+);
+export const { roleName, policyName, serviceAccountName, authPath } = service;
+`,
+    );
+    // The rules are typed (not \`any\`): a misspelt capability must not compile.
+    write(
+        "typecheck.ts",
+        `import { ServiceAccessArgs } from "${pkg}";
+// @ts-expect-error "lsit" is not a capability
+export const misspelt: ServiceAccessArgs["rules"] = [{ path: "x/*", capabilities: ["lsit"] }];
+`,
+    );
+}
