@@ -43,6 +43,7 @@ export class KubernetesAuthBackend extends pulumi.ComponentResource {
     public readonly path: pulumi.Output<string>;
     /** Mount accessor, for identity templating and audit correlation. */
     public readonly accessor: pulumi.Output<string>;
+    /** API server address Vault calls for TokenReview. */
     public readonly kubernetesHost: pulumi.Output<string>;
 
     constructor(name: string, args: KubernetesAuthBackendArgs, opts?: pulumi.ComponentResourceOptions) {

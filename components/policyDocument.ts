@@ -43,8 +43,23 @@ export const kvV2Actions = ["delete-versions", "undelete-versions", "destroy-ver
 export type KvV2Action = (typeof kvV2Actions)[number];
 
 /** Everything a rule may list: Vault capabilities and, on logical kv-v2 paths, kv-v2 actions. */
-export const ruleCapabilityNames = [...capabilityNames, ...kvV2Actions] as const;
-export type RuleCapability = (typeof ruleCapabilityNames)[number];
+export const RuleCapability = {
+    create: "create",
+    read: "read",
+    update: "update",
+    patch: "patch",
+    delete: "delete",
+    list: "list",
+    sudo: "sudo",
+    deny: "deny",
+    deleteVersions: "delete-versions",
+    undeleteVersions: "undelete-versions",
+    destroyVersions: "destroy-versions",
+    deleteMetadata: "delete-metadata",
+    readMetadata: "read-metadata",
+} as const;
+export type RuleCapability = (typeof RuleCapability)[keyof typeof RuleCapability];
+export const ruleCapabilityNames = Object.values(RuleCapability);
 
 export interface PolicyRule {
     /** Path the rule grants, without a leading "/", e.g. "my-app/*" or, on a kv-v2 mount, "secret/my-app/*". */

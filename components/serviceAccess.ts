@@ -111,12 +111,17 @@ export interface ServiceAccessArgs {
  * secrets engine the policy refers to, and a kubernetes auth role bound to exactly that account.
  */
 export class ServiceAccess extends pulumi.ComponentResource {
+    /** Name of the Vault role the service logs in as. */
     public readonly roleName: pulumi.Output<string>;
+    /** Name of the Vault policy attached to the role. */
     public readonly policyName: pulumi.Output<string>;
     /** The rendered JSON policy. */
     public readonly policyDocument: pulumi.Output<string>;
+    /** Namespace the service runs in. */
     public readonly namespace: pulumi.Output<string>;
+    /** ServiceAccount whose tokens the role accepts. */
     public readonly serviceAccountName: pulumi.Output<string>;
+    /** Mount path of the kubernetes auth method the role lives in. */
     public readonly authPath: pulumi.Output<string>;
     /** Path of the mount created for the service, or "" when none. */
     public readonly mountPath: pulumi.Output<string>;

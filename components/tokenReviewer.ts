@@ -22,9 +22,13 @@ export interface TokenReviewerArgs {
  * JWT fails the deployment with an error that names the Secret instead of reaching Vault.
  */
 export class TokenReviewer extends pulumi.ComponentResource {
+    /** Namespace of the reviewer ServiceAccount. */
     public readonly namespace: pulumi.Output<string>;
+    /** Name of the reviewer ServiceAccount. */
     public readonly serviceAccountName: pulumi.Output<string>;
+    /** ClusterRoleBinding granting it system:auth-delegator. */
     public readonly clusterRoleBindingName: pulumi.Output<string>;
+    /** The long-lived token Secret that holds its JWT. */
     public readonly secretName: pulumi.Output<string>;
     /**
      * The reviewer ServiceAccount's JWT, as a secret, for KubernetesAuthBackend. Read from the token

@@ -218,7 +218,14 @@ function writeConsumer(dir: string, tarball: string): void {
     write(
         "tsconfig.json",
         JSON.stringify({
-            compilerOptions: { strict: true, target: "es2022", module: "commonjs", esModuleInterop: true, skipLibCheck: false },
+            compilerOptions: {
+                strict: true,
+                target: "es2022",
+                module: "commonjs",
+                moduleResolution: "node",
+                esModuleInterop: true,
+                skipLibCheck: false,
+            },
         }),
     );
     write(
