@@ -31,6 +31,12 @@ build() {
     local name=$1 src=$REPO_DIR/tools/toolchain/$1 key out log_file start work
     key=$(wrapper_key "$name")
     out=$TOOLCHAIN_DIR/$name-$key
+    # One build of a tool at a time: a second toolchain.sh (another clone, a test) waits for the
+    # first and then finds its result, instead of building into the same folder.
+    mkdir -p "$TOOLCHAIN_DIR"
+    local lock_fd
+    exec {lock_fd}>"$out.lock"
+    flock "$lock_fd"
     if [[ -f $out/.complete ]]; then
         log "$name: cached ($(head -n1 "$src/VERSION"))"
     else
@@ -46,11 +52,13 @@ build() {
             tail -n 30 "$log_file" >&2
             die "$name: build failed after $((SECONDS - start))s; see $log_file"
         fi
+        rm -rf "$out"
         mv "$out.partial" "$out" && touch "$out/.complete"
         echo "$((SECONDS - start))" >"$out/.build-seconds"
         rm -rf "$work"
         log "$name: built in $((SECONDS - start))s"
     fi
+    exec {lock_fd}>&-
     # Resource plugins are not put on PATH: Pulumi would run them as "ambient" plugins, beside
     # the ones `pulumi plugin install` put in PULUMI_HOME (see wrapper_output).
     local f
