@@ -3,6 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { checkHttpsUrl, checkMountPath, checkPemCertificates, checkPemKeys, checkRequired, known, throwIfInvalid } from "./validation";
 
+/** The defaults of KubernetesAuthBackendArgs, written once (the stack's config schema uses them too). */
+export const kubernetesAuthBackendDefaults = { path: "kubernetes", writeOnlyJwt: true, disableLocalCaJwt: true } as const;
+
 export interface KubernetesAuthBackendArgs {
     /** Where the auth method is mounted: services log in at /v1/auth/<path>/login. Default "kubernetes". */
     path?: pulumi.Input<string>;
@@ -54,7 +57,7 @@ export class KubernetesAuthBackend extends pulumi.ComponentResource {
             `${name}-auth`,
             {
                 type: "kubernetes",
-                path: args.path ?? "kubernetes",
+                path: args.path ?? kubernetesAuthBackendDefaults.path,
                 description: args.description ?? "Kubernetes auth (managed by Pulumi)",
             },
             { parent: this },
@@ -66,13 +69,13 @@ export class KubernetesAuthBackend extends pulumi.ComponentResource {
             .output(args.kubernetesCaCert)
             .apply((ca) => this.checked(checkPemCertificates("kubernetesCaCert", ca), ca.endsWith("\n") ? ca : `${ca}\n`));
         const jwt = pulumi.secret(args.tokenReviewerJwt);
-        const writeOnly = args.writeOnlyJwt ?? true;
+        const writeOnly = args.writeOnlyJwt ?? kubernetesAuthBackendDefaults.writeOnlyJwt;
         const config = {
             kubernetesHost: host,
             kubernetesCaCert: caCert,
             issuer: args.issuer,
             disableIssValidation: args.disableIssValidation ?? args.issuer === undefined,
-            disableLocalCaJwt: args.disableLocalCaJwt ?? true,
+            disableLocalCaJwt: args.disableLocalCaJwt ?? kubernetesAuthBackendDefaults.disableLocalCaJwt,
             pemKeys: args.pemKeys,
         };
 

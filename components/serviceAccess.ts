@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
+import { kubernetesAuthBackendDefaults } from "./kubernetesAuthBackend";
 import { checkPolicyRules, PolicyRule, renderPolicy } from "./policyDocument";
 import {
     checkBoundList,
@@ -140,7 +141,7 @@ export class ServiceAccess extends pulumi.ComponentResource {
         const retainOnDelete = !(args.deleteDataOnRemoval ?? false);
 
         const saName = args.serviceAccountName ?? name;
-        const authPath = pulumi.output(args.authPath ?? "kubernetes");
+        const authPath = pulumi.output(args.authPath ?? kubernetesAuthBackendDefaults.path);
 
         const namespace = args.createNamespace
             ? new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: args.namespace } }, { parent: this, retainOnDelete })

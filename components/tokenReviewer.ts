@@ -2,6 +2,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { checkKubernetesName, checkNamespace, known, throwIfInvalid } from "./validation";
 
+/** The defaults of TokenReviewerArgs, written once (the stack's config schema uses them too). */
+export const tokenReviewerDefaults = { namespace: "vault-auth", createNamespace: true, serviceAccountName: "vault-auth" } as const;
+
 export interface TokenReviewerArgs {
     /** Namespace of the reviewer ServiceAccount. Default "vault-auth" (kept out of "default"). */
     namespace?: pulumi.Input<string>;
@@ -43,8 +46,8 @@ export class TokenReviewer extends pulumi.ComponentResource {
         throwIfInvalid(validateTokenReviewerArgs(args), `TokenReviewer "${name}"`);
         super("vault-k8s-auth:index:TokenReviewer", name, {}, opts);
 
-        const namespaceName = args.namespace ?? "vault-auth";
-        const saName = args.serviceAccountName ?? "vault-auth";
+        const namespaceName = args.namespace ?? tokenReviewerDefaults.namespace;
+        const saName = args.serviceAccountName ?? tokenReviewerDefaults.serviceAccountName;
 
         const namespace =
             args.createNamespace === false

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { checkKvV2Mounts, ruleCapabilityNames } from "../components/policyDocument";
+import { kubernetesAuthBackendDefaults } from "../components/kubernetesAuthBackend";
+import { tokenReviewerDefaults } from "../components/tokenReviewer";
 import { bindingOf, checkBindingOverlaps, ServiceAccessArgs, validateServiceAccessArgs } from "../components/serviceAccess";
 import {
     checkHttpsUrl,
@@ -73,14 +75,14 @@ const stackConfig = z.strictObject({
     clusterStack: z.string().optional(),
     kubernetesHost: z.string().optional(),
     kubernetesCaCert: z.string().optional(),
-    reviewerNamespace: z.string().default("vault-auth"),
-    createReviewerNamespace: z.boolean().default(true),
-    reviewerServiceAccount: z.string().default("vault-auth"),
-    authPath: z.string().default("kubernetes"),
+    reviewerNamespace: z.string().default(tokenReviewerDefaults.namespace),
+    createReviewerNamespace: z.boolean().default(tokenReviewerDefaults.createNamespace),
+    reviewerServiceAccount: z.string().default(tokenReviewerDefaults.serviceAccountName),
+    authPath: z.string().default(kubernetesAuthBackendDefaults.path),
     issuer: z.string().optional(),
-    disableLocalCaJwt: z.boolean().default(true),
+    disableLocalCaJwt: z.boolean().default(kubernetesAuthBackendDefaults.disableLocalCaJwt),
     pemKeys: z.array(z.string()).optional(),
-    writeOnlyReviewerJwt: z.boolean().default(true),
+    writeOnlyReviewerJwt: z.boolean().default(kubernetesAuthBackendDefaults.writeOnlyJwt),
     vaultAddress: z.string().optional(),
     vaultToken: z.string().optional(),
     vaultSkipChildToken: z.boolean().default(false),
@@ -90,6 +92,9 @@ const stackConfig = z.strictObject({
 
 export type StackConfig = z.infer<typeof stackConfig>;
 export type ServiceConfig = z.infer<typeof service>;
+
+/** The stack's config schema itself, for checks of Pulumi.yaml's declarations against it. */
+export const stackConfigSchema = stackConfig;
 
 /** Every key the project reads; anything else under the project's namespace is a typo. */
 export const configKeys = Object.keys(stackConfig.shape);
