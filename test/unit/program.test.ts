@@ -3,6 +3,7 @@ import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { devStackConfig, writeKubeconfig } from "../support/devStack";
 import { find, installMocks, parentTypes, promiseOf, Registered, secretInput, settle, testCa, testJwt, urnOf } from "../support/mocks";
+import { nonEmpty } from "../support/assertions";
 
 // The whole program, built from Pulumi.dev.yaml, under mocks: the guide's flow step by step.
 describe("the dev stack", () => {
@@ -62,13 +63,13 @@ describe("the dev stack", () => {
     it("uses exactly one explicit provider per package for every resource", () => {
         assert.equal(typeOf("pulumi:providers:kubernetes").length, 1);
         assert.equal(typeOf("pulumi:providers:vault").length, 1);
-        for (const r of registered.filter((x) => x.custom && !x.type.startsWith("pulumi:providers"))) {
+        for (const r of nonEmpty(registered.filter((x) => x.custom && !x.type.startsWith("pulumi:providers")))) {
             assert.match(r.provider ?? "", new RegExp(`pulumi:providers:${r.type.split(":")[0]}::(cluster|vault)::`), r.name);
         }
     });
 
     it("registers every resource inside a component", () => {
-        for (const r of registered.filter((x) => x.custom && !x.type.startsWith("pulumi:providers"))) {
+        for (const r of nonEmpty(registered.filter((x) => x.custom && !x.type.startsWith("pulumi:providers")))) {
             assert.equal(parentTypes(urnOf(r.type, r.name)).length, 1, r.name);
         }
     });

@@ -3,6 +3,7 @@ import { before, describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import * as vault from "@pulumi/vault";
 import { find, installMocks, parentTypes, promiseOf, Registered, settle, urnOf } from "../support/mocks";
+import { nonEmpty } from "../support/assertions";
 import { bindingOf, checkBindingOverlaps, loginExample, ServiceAccess, ServiceAccessArgs } from "../../components/serviceAccess";
 
 describe("ServiceAccess", () => {
@@ -57,7 +58,7 @@ describe("ServiceAccess", () => {
     });
 
     it("parents every child to the component and sends each to its own provider", () => {
-        for (const r of registered.filter((x) => x.custom && !x.type.startsWith("pulumi:providers"))) {
+        for (const r of nonEmpty(registered.filter((x) => x.custom && !x.type.startsWith("pulumi:providers")))) {
             assert.deepEqual(parentTypes(urnOf(r.type, r.name)), ["vault-k8s-auth:index:ServiceAccess"], r.name);
             const pkg = r.type.split(":")[0];
             assert.match(r.provider ?? "", new RegExp(`pulumi:providers:${pkg}::`), r.name);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import { find, installMocks, isSecret, parentTypes, promiseOf, Registered, settle, testCa, testJwt, urnOf } from "../support/mocks";
+import { nonEmpty } from "../support/assertions";
 import { TokenReviewer } from "../../components/tokenReviewer";
 
 describe("TokenReviewer", () => {
@@ -36,7 +37,7 @@ describe("TokenReviewer", () => {
     });
 
     it("parents every child to the component and routes them through the given provider", () => {
-        for (const r of registered.filter((x) => x.type.startsWith("kubernetes:") && x.name.startsWith("reviewer-"))) {
+        for (const r of nonEmpty(registered.filter((x) => x.type.startsWith("kubernetes:") && x.name.startsWith("reviewer-")))) {
             assert.deepEqual(parentTypes(urnOf(r.type, r.name)), ["vault-k8s-auth:index:TokenReviewer"], r.name);
             assert.match(r.provider ?? "", /pulumi:providers:kubernetes::cluster::/, r.name);
         }
