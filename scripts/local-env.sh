@@ -7,6 +7,8 @@
 #                                                start everything, wait until healthy, write .local/env
 #                                                (server: OpenBao 2.6.2, the default, or Vault 1.14.1)
 #   local-env.sh stop                            stop everything started here (pid files)
+#   local-env.sh start-cluster NAME              another API server + token controller (own CA, signing
+#                                                key, etcd prefix); prints its kubeconfig
 #   local-env.sh stop-vault | start-vault        stop / restart (and unseal) only Vault
 #   local-env.sh stop-controller | start-controller
 #   local-env.sh status
@@ -58,8 +60,12 @@ stop_one() {
     rm -f "$STATE/$name.pid"
 }
 
+# A cluster's files: the first one's in $STATE, another's (start-cluster NAME) in $STATE/cluster-NAME,
+# its processes named with the suffix -NAME, its objects under its own etcd prefix.
+CLUSTER_DIR=$STATE SUFFIX=""
+
 make_certs() {
-    local d=$STATE/pki
+    local d=$CLUSTER_DIR/pki
     [[ -f $d/ca.crt ]] && return 0
     mkdir -p "$d"
     openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=local-kubernetes-ca" -keyout "$d/ca.key" -out "$d/ca.crt" 2>/dev/null
@@ -75,9 +81,9 @@ make_certs() {
 }
 
 write_kubeconfig() {
-    local d=$STATE/pki
+    local d=$CLUSTER_DIR/pki
     b64() { base64 -w0 <"$1"; }
-    cat >"$STATE/kubeconfig" <<KUBECONFIG
+    cat >"$CLUSTER_DIR/kubeconfig" <<KUBECONFIG
 apiVersion: v1
 kind: Config
 current-context: local
@@ -95,7 +101,7 @@ users:
       client-certificate-data: $(b64 "$d/admin.crt")
       client-key-data: $(b64 "$d/admin.key")
 KUBECONFIG
-    chmod 600 "$STATE/kubeconfig"
+    chmod 600 "$CLUSTER_DIR/kubeconfig"
 }
 
 start_etcd() {
@@ -107,26 +113,26 @@ start_etcd() {
 }
 
 start_apiserver() {
-    local d=$STATE/pki
-    launch kube-apiserver kube-apiserver --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
-        --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$APISERVER_PORT" --cert-dir "$STATE/apiserver-certs" \
+    local d=$CLUSTER_DIR/pki name=kube-apiserver$SUFFIX
+    launch "$name" kube-apiserver --etcd-servers "http://127.0.0.1:$ETCD_PORT" --etcd-prefix "/registry$SUFFIX" \
+        --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$APISERVER_PORT" --cert-dir "$CLUSTER_DIR/apiserver-certs" \
         --tls-cert-file "$d/apiserver.crt" --tls-private-key-file "$d/apiserver.key" --client-ca-file "$d/ca.crt" \
         --authorization-mode RBAC --service-cluster-ip-range 10.0.0.0/24 \
         --service-account-issuer https://kubernetes.default.svc.cluster.local \
         --service-account-key-file "$d/sa.pub" --service-account-signing-key-file "$d/sa.key" \
         --endpoint-reconciler-type none --enable-priority-and-fairness=false
-    wait_for kube-apiserver 120 kubectl --kubeconfig "$STATE/kubeconfig" get --raw /readyz
+    wait_for "$name" 120 kubectl --kubeconfig "$CLUSTER_DIR/kubeconfig" get --raw /readyz
     # RBAC bootstrap (system:auth-delegator among others) is done when readyz passes.
-    wait_for kube-apiserver 30 kubectl --kubeconfig "$STATE/kubeconfig" get clusterrole system:auth-delegator
+    wait_for "$name" 30 kubectl --kubeconfig "$CLUSTER_DIR/kubeconfig" get clusterrole system:auth-delegator
 }
 
 start_controller() {
-    local d=$STATE/pki
-    launch kube-controller-manager kube-controller-manager --kubeconfig "$STATE/kubeconfig" \
+    local d=$CLUSTER_DIR/pki name=kube-controller-manager$SUFFIX
+    launch "$name" kube-controller-manager --kubeconfig "$CLUSTER_DIR/kubeconfig" \
         --controllers serviceaccount-token-controller,serviceaccount-controller,namespace-controller,garbage-collector-controller,root-ca-certificate-publisher-controller --service-account-private-key-file "$d/sa.key" --root-ca-file "$d/ca.crt" \
         --leader-elect=false --use-service-account-credentials=false --secure-port 0
     # Healthy means it really fills token Secrets: probe with a throwaway one.
-    local k=(kubectl --kubeconfig "$STATE/kubeconfig" -n kube-system)
+    local k=(kubectl --kubeconfig "$CLUSTER_DIR/kubeconfig" -n kube-system)
     "${k[@]}" create serviceaccount env-probe >/dev/null 2>&1 || true
     "${k[@]}" apply -f - >/dev/null <<PROBE
 apiVersion: v1
@@ -134,7 +140,7 @@ kind: Secret
 metadata: { name: env-probe-token, annotations: { kubernetes.io/service-account.name: env-probe } }
 type: kubernetes.io/service-account-token
 PROBE
-    wait_for kube-controller-manager 60 bash -c "[[ -n \$(${k[*]} get secret env-probe-token -o jsonpath='{.data.token}') ]]"
+    wait_for "$name" 60 bash -c "[[ -n \$(${k[*]} get secret env-probe-token -o jsonpath='{.data.token}') ]]"
     "${k[@]}" delete secret env-probe-token >/dev/null
     "${k[@]}" delete serviceaccount env-probe >/dev/null
 }
@@ -239,7 +245,23 @@ start)
     log "use it with: source $ENV_FILE"
     ;;
 stop)
-    for name in vault kube-controller-manager kube-apiserver etcd; do stop_one "$name"; done
+    # Vault first, etcd last; every other cluster's processes too.
+    for name in vault kube-controller-manager kube-apiserver; do
+        for pid_file in "$STATE/$name".pid "$STATE/$name"-*.pid; do [[ -f $pid_file ]] && stop_one "$(basename "$pid_file" .pid)"; done
+    done
+    stop_one etcd
+    ;;
+start-cluster)
+    # Another cluster beside the first (same etcd, own prefix, own CA and signing key); prints its kubeconfig.
+    [[ ${2:-} =~ ^[a-z0-9]+$ ]] || die "usage: local-env.sh start-cluster NAME (lower-case letters and digits)"
+    load_ports
+    CLUSTER_DIR=$STATE/cluster-$2 SUFFIX=-$2 APISERVER_PORT=$(free_port)
+    mkdir -p "$CLUSTER_DIR"
+    make_certs
+    write_kubeconfig
+    start_apiserver
+    start_controller
+    echo "$CLUSTER_DIR/kubeconfig"
     ;;
 stop-vault) stop_one vault ;;
 start-vault) load_ports && start_vault ;;
@@ -251,7 +273,7 @@ status)
     done
     ;;
 *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,/^set -euo pipefail/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
