@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { quoted, vaultPolicyType } from "./common";
-import { parsePolicyDocument } from "./policyDocument";
+import { quoted } from "./common";
+import { policyStanzasOf } from "./policyDocument";
 
 /** Capabilities Vault checks on <mount>/data/<key> of a kv-v2 mount (reading and writing the value). */
 const dataOnly = new Set(["read", "create", "update", "patch"]);
@@ -27,10 +27,7 @@ export const policyKvV2Paths: ResourceValidationPolicy = {
     description: "Vault policies put kv-v2 capabilities on the endpoint Vault checks them on: list on metadata/, read/write on data/.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
-        if (args.type !== vaultPolicyType) return;
-        const document = args.props.policy;
-        if (typeof document !== "string") return;
-        for (const { path, capabilities } of parsePolicyDocument(document)) {
+        for (const { path, capabilities } of policyStanzasOf(args)) {
             const kv = kvV2Split(path);
             if (kv === undefined || capabilities.length === 0) continue;
             if (kv.endpoint === "data" && capabilities.every((c) => c === "list")) {

@@ -1,3 +1,5 @@
+import { vaultPolicyType } from "./common";
+
 /** One `path` stanza of a Vault policy document: the path pattern and the capabilities it grants. */
 export interface Stanza {
     path: string;
@@ -54,4 +56,10 @@ function strings(value: unknown): string[] {
 
 function normalize(capabilities: string[]): string[] {
     return [...new Set(capabilities.map((c) => c.trim().toLowerCase()))];
+}
+
+/** The stanzas of a Vault Policy resource's document; none for any other resource (or an unknown document). */
+export function policyStanzasOf(args: { type: string; props: Record<string, unknown> }): Stanza[] {
+    const document = args.type === vaultPolicyType ? args.props.policy : undefined;
+    return typeof document === "string" ? parsePolicyDocument(document) : [];
 }

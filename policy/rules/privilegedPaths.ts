@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { quoted, vaultPolicyType } from "./common";
-import { parsePolicyDocument } from "./policyDocument";
+import { quoted } from "./common";
+import { policyStanzasOf } from "./policyDocument";
 
 /** Vault's own APIs: auth methods and tokens, system configuration (mounts, policies, seal), identities. */
 const privilegedRoots = ["sys", "auth", "identity"];
@@ -34,10 +34,7 @@ export const policyNoPrivilegedPaths: ResourceValidationPolicy = {
     description: "Vault policies grant no `sudo` and nothing but `deny` on sys/, auth/, identity/ or wildcard-only paths.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
-        if (args.type !== vaultPolicyType) return;
-        const document = args.props.policy;
-        if (typeof document !== "string") return;
-        for (const { path, capabilities } of parsePolicyDocument(document)) {
+        for (const { path, capabilities } of policyStanzasOf(args)) {
             if (capabilities.includes("sudo")) {
                 reportViolation(
                     `path "${path}" grants "sudo", which unlocks Vault's root-protected endpoints. ` +

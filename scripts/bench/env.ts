@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { readEnvFile } from "../lib/localEnvironment";
 
 export const repoDir = path.resolve(__dirname, "..", "..");
 /** A local environment of the benchmark's own, apart from the dev one and the integration suite's. */
@@ -10,12 +11,7 @@ export function loadEnv(): NodeJS.ProcessEnv {
     const file = path.join(localDir, "env");
     if (!fs.existsSync(file))
         throw new Error(`no local environment at ${file}; run: VAULT_K8S_AUTH_LOCAL_DIR=${localDir} bash scripts/local-env.sh start`);
-    const env: NodeJS.ProcessEnv = { ...process.env, VAULT_K8S_AUTH_LOCAL_DIR: localDir };
-    for (const line of fs.readFileSync(file, "utf8").split("\n")) {
-        const m = /^export (.*)$/.exec(line);
-        if (!m) continue;
-        for (const [, k, v] of m[1].matchAll(/(\w+)=(\S+)/g)) env[k] = v.replace(/\$PATH$/, process.env.PATH ?? "");
-    }
+    const env: NodeJS.ProcessEnv = { ...process.env, VAULT_K8S_AUTH_LOCAL_DIR: localDir, ...readEnvFile(file) };
     // The bao CLI reads BAO_ADDR/BAO_TOKEN; it also honours the VAULT_ names, set both to be explicit.
     env.BAO_ADDR = env.VAULT_ADDR;
     env.BAO_TOKEN = env.VAULT_TOKEN;

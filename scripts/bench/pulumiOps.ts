@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { stringify } from "yaml";
+import { writeStackConfig } from "../lib/localEnvironment";
 import { repoDir, serviceNames } from "./env";
 import { measure, ok, Sample } from "./measure";
 
@@ -19,14 +19,6 @@ export function servicesConfig(names: string[], changed?: string): Record<string
         rules: [{ path: `${name}/*`, capabilities: ["read", "list"] }],
         tokenTtl: name === changed ? "2h" : "1h",
     }));
-}
-
-/** Writes Pulumi.<stack>.yaml (git-ignored as Pulumi.it-*.yaml), keeping the salt `stack init` added. */
-function writeStackConfig(stack: string, config: Record<string, unknown>): void {
-    const prefixed = Object.fromEntries(Object.entries(config).map(([k, v]) => [`vault-k8s-auth:${k}`, v]));
-    const file = path.join(repoDir, `Pulumi.${stack}.yaml`);
-    const salt = fs.existsSync(file) ? (fs.readFileSync(file, "utf8").match(/^encryptionsalt: .*$/m)?.[0] ?? "") : "";
-    fs.writeFileSync(file, `${salt}\n${stringify({ config: prefixed })}`);
 }
 
 export function removeStack(stack: string, env: NodeJS.ProcessEnv): Promise<unknown> {
@@ -54,7 +46,7 @@ export async function pulumiLifecycle(
         return { seconds: r.seconds, peakRssMiB: r.peakRssMiB };
     };
     await removeStack(stack, env); // leftovers of an interrupted run
-    writeStackConfig(stack, { ...base, services: servicesConfig(names) });
+    writeStackConfig(repoDir, stack, { ...base, services: servicesConfig(names) });
     ok("pulumi stack init", await measure("pulumi", ["stack", "init", stack], env, repoDir));
     try {
         const result = {} as Record<PulumiOp, Sample>;
@@ -62,7 +54,7 @@ export async function pulumiLifecycle(
         result["up"] = await pulumi("up", "up", "--yes", "--non-interactive", ...upFlags);
         result["preview-noop"] = await pulumi("preview (no-op)", "preview", "--expect-no-changes", "--non-interactive");
         result["preview-refresh"] = await pulumi("preview --refresh", "preview", "--refresh", "--expect-no-changes", "--non-interactive");
-        writeStackConfig(stack, { ...base, services: servicesConfig(names, names[0]) });
+        writeStackConfig(repoDir, stack, { ...base, services: servicesConfig(names, names[0]) });
         result["up-one-change"] = await pulumi("up (one service changed)", "up", "--yes", "--non-interactive", ...upFlags);
         result["destroy"] = await pulumi("destroy", "destroy", "--yes", "--non-interactive", ...upFlags);
         return result;

@@ -1,7 +1,6 @@
 import { spawnSync } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
-import { stringify } from "yaml";
+import { readEnvFile, writeStackConfig } from "../../scripts/lib/localEnvironment";
 import { issueServiceAccountToken } from "../../scripts/lib/serviceAccountToken";
 import { VaultClient } from "../../scripts/lib/vault";
 
@@ -25,7 +24,7 @@ export class Harness {
     start(server: "openbao" | "vault", ...flags: string[]): void {
         this.script("toolchain.sh");
         this.script("local-env.sh", "start", "--server", server, ...flags);
-        this.env = { ...process.env, VAULT_K8S_AUTH_LOCAL_DIR: this.localDir, ...parseEnvFile(path.join(this.localDir, "env")) };
+        this.env = { ...process.env, VAULT_K8S_AUTH_LOCAL_DIR: this.localDir, ...readEnvFile(path.join(this.localDir, "env")) };
     }
 
     stop(): void {
@@ -82,10 +81,7 @@ export class Harness {
 
     /** Writes the config file of a test stack (git-ignored Pulumi.it-*.yaml). */
     writeStackConfig(stack: string, config: Record<string, unknown>): void {
-        const prefixed = Object.fromEntries(Object.entries(config).map(([k, v]) => [`vault-k8s-auth:${k}`, v]));
-        const file = path.join(repoDir, `Pulumi.${stack}.yaml`);
-        const existing = fs.existsSync(file) ? (fs.readFileSync(file, "utf8").match(/^encryptionsalt: .*$/m)?.[0] ?? "") : "";
-        fs.writeFileSync(file, `${existing}\n${stringify({ config: prefixed })}`);
+        writeStackConfig(repoDir, stack, config);
     }
 
     private exec(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd = repoDir): Run {
@@ -96,12 +92,12 @@ export class Harness {
     }
 }
 
-function parseEnvFile(file: string): Record<string, string> {
-    const env: Record<string, string> = {};
-    for (const line of fs.readFileSync(file, "utf8").split("\n")) {
-        const m = /^export (.*)$/.exec(line);
-        if (!m) continue;
-        for (const [, k, v] of m[1].matchAll(/(\w+)=(\S+)/g)) env[k] = v.replace(/\$PATH$/, process.env.PATH ?? "");
-    }
-    return env;
+/** Runs a shell command with the toolchain's environment (scripts/lib/common.sh) in `cwd`. */
+export function toolchainRun(cwd: string, command: string): Run {
+    const r = spawnSync("bash", ["-c", `source "${repoDir}/scripts/lib/common.sh" && ${command}`], {
+        cwd,
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { after, before, describe, it } from "node:test";
 import { VaultClient } from "../../scripts/lib/vault";
-import { Harness, repoDir } from "./harness";
+import { Harness, repoDir, toolchainRun } from "./harness";
 
 // This repository as a component package that other programs reuse: in any language through
 // PulumiPlugin.yaml (the schema the CLI infers from the TypeScript, and a Pulumi YAML program that
@@ -13,16 +13,6 @@ import { Harness, repoDir } from "./harness";
 
 const pkg = "vault-k8s-auth";
 const components = ["TokenReviewer", "KubernetesAuthBackend", "ServiceAccess"];
-
-/** Runs a command with the toolchain's environment (scripts/lib/common.sh) in `cwd`. */
-function toolchainRun(cwd: string, command: string): { code: number; stdout: string; stderr: string } {
-    const r = spawnSync("bash", ["-c", `source "${repoDir}/scripts/lib/common.sh" && ${command}`], {
-        cwd,
-        encoding: "utf8",
-        maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 function tempDir(name: string): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), `vault-k8s-auth-${name}-`));
