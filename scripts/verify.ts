@@ -2,18 +2,35 @@
  * `npm run verify`: after `pulumi up`, proves every service of the selected stack can log in to
  * Vault with its own ServiceAccount and gets exactly its own access. Needs VAULT_ADDR, kubectl
  * (TokenRequest API, `kubectl create token`) pointed at the cluster, and the Pulumi CLI.
+ * What each service may do is read from the stack's config (its rules), not from its outputs.
+ *   verify.ts [--stack NAME] [--config-file FILE]
  * Exit code 1 on any failure.
  */
 import { execFileSync } from "child_process";
 import { issueServiceAccountToken } from "./lib/serviceAccountToken";
 import { VaultClient } from "./lib/vault";
-import { StackOutputs, verifyService } from "./lib/verification";
+import { parseArgs } from "util";
+import { RulesConfig, StackOutputs, verifyService } from "./lib/verification";
+
+/** The services and kv-v2 mounts of the stack's config, as `pulumi config` holds them. */
+function rulesConfig(stackArgs: string[]): RulesConfig {
+    const json = execFileSync("pulumi", ["config", "--json", ...stackArgs], { encoding: "utf8" });
+    const config = JSON.parse(json) as Record<string, { objectValue?: unknown }>;
+    const valueOf = (key: string) => Object.entries(config).find(([k]) => k.endsWith(`:${key}`))?.[1]?.objectValue;
+    return {
+        services: (valueOf("services") ?? []) as RulesConfig["services"],
+        kvV2Mounts: (valueOf("kvV2Mounts") ?? []) as string[],
+    };
+}
 
 async function main(): Promise<number> {
     const address = process.env.VAULT_ADDR;
     if (!address) throw new Error("VAULT_ADDR is not set; export the address of the Vault the stack configured.");
-    const stackArgs = process.argv.slice(2);
+    const { values } = parseArgs({ options: { stack: { type: "string" }, "config-file": { type: "string" } } });
+    const stackArgs = values.stack ? ["--stack", values.stack] : [];
+    const configFile = values["config-file"] ? ["--config-file", values["config-file"]] : [];
     const outputs = JSON.parse(execFileSync("pulumi", ["stack", "output", "--json", ...stackArgs], { encoding: "utf8" })) as StackOutputs;
+    const config = rulesConfig([...stackArgs, ...configFile]);
     const names = Object.keys(outputs.serviceAccess ?? {});
     if (names.length === 0) throw new Error("the stack exports no services (serviceAccess); run `pulumi up` first.");
 
@@ -23,7 +40,7 @@ async function main(): Promise<number> {
     let failed = 0;
     for (const name of names) {
         try {
-            const checks = await verifyService(name, outputs, vault, issueJwt);
+            const checks = await verifyService(name, outputs, config, vault, issueJwt);
             const ok = checks.every((c) => c.ok);
             if (!ok) failed++;
             console.log(`${ok ? "✔" : "✘"} ${name}`);

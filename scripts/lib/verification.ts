@@ -1,7 +1,15 @@
 import { StackOutputs } from "../../stack/outputs";
+import { expectedAccess, othersProbes, ServiceRulesConfig } from "./expectedAccess";
 import { VaultClient } from "./vault";
 
 export type { ServiceOutput, StackOutputs } from "../../stack/outputs";
+export type { ServiceRulesConfig } from "./expectedAccess";
+
+/** The part of a stack's config verification holds Vault to: what each service's rules say. */
+export interface RulesConfig {
+    services: ServiceRulesConfig[];
+    kvV2Mounts?: string[];
+}
 
 export interface Check {
     ok: boolean;
@@ -11,63 +19,46 @@ export interface Check {
 /** Issues a short-lived JWT for a ServiceAccount (TokenRequest API). */
 export type JwtIssuer = (namespace: string, serviceAccount: string, audience: string) => Promise<string>;
 
-/** Does a Vault policy path pattern (with "+" segments and a trailing "*") match a concrete path? */
-export function policyPathMatches(pattern: string, path: string): boolean {
-    const prefix = pattern.endsWith("*");
-    const pat = (prefix ? pattern.slice(0, -1) : pattern).split("/");
-    const segs = path.split("/");
-    if (!prefix && pat.length !== segs.length) return false;
-    return pat.every((p, i) => {
-        if (i === pat.length - 1 && prefix) return (segs[i] ?? "").startsWith(p) && segs.length >= pat.length;
-        return p === "+" ? segs[i] !== undefined && segs[i] !== "" : p === segs[i];
-    });
-}
-
-/** A concrete path a pattern matches, to ask Vault about. */
-export function probePath(pattern: string): string {
-    return pattern.replace(/\+/g, "probe").replace(/\*$/, "verify-probe").replace(/\/$/, "/verify-probe");
-}
-
-/** The path stanzas of a rendered JSON policy. */
-export function policyStanzas(policyDocument: string): [string, string[]][] {
-    const doc = JSON.parse(policyDocument) as { path: Record<string, { capabilities: string[] }> };
-    return Object.entries(doc.path).map(([p, v]) => [p, [...v.capabilities].sort()]);
-}
-
 /**
  * Logs a service in with a fresh JWT of its own ServiceAccount and checks that the token carries
- * exactly its policies, may do what its policy grants, and is denied on every other service's
- * paths and on Vault's admin paths. Revokes the token afterwards.
+ * exactly its policies, may do what its configured rules say (see expectedAccess.ts: derived from
+ * the config, not from the policy the stack rendered), and is denied on every other service's paths
+ * and on Vault's admin paths. Revokes the token afterwards.
  */
-export async function verifyService(name: string, outputs: StackOutputs, vault: VaultClient, issueJwt: JwtIssuer): Promise<Check[]> {
+export async function verifyService(
+    name: string,
+    outputs: StackOutputs,
+    config: RulesConfig,
+    vault: VaultClient,
+    issueJwt: JwtIssuer,
+): Promise<Check[]> {
     const svc = outputs.serviceAccess[name];
+    const own = config.services.find((s) => s.name === name);
+    if (!own) throw new Error(`the stack config has no service "${name}"; verify the stack with the config it was deployed with.`);
     const checks: Check[] = [];
     const jwt = await issueJwt(svc.namespace, svc.serviceAccountName, svc.audience);
     const login = await vault.kubernetesLogin(outputs.authPath, svc.roleName, jwt);
     const client = vault.withToken(login.token);
     try {
-        const expected = (svc.tokenNoDefaultPolicy ? [svc.policyName] : ["default", svc.policyName]).sort();
+        const policyName = own.policyName ?? name;
+        const policies = (own.tokenNoDefaultPolicy ? [policyName] : ["default", policyName]).sort();
         checks.push({
-            ok: JSON.stringify(login.policies) === JSON.stringify(expected),
-            text: `login as ${svc.serviceAccountName}@${svc.namespace} → role ${svc.roleName}: policies [${login.policies.join(", ")}] (want [${expected.join(", ")}]), ttl ${login.ttl}s`,
+            ok: JSON.stringify(login.policies) === JSON.stringify(policies),
+            text: `login as ${svc.serviceAccountName}@${svc.namespace} → role ${svc.roleName}: policies [${login.policies.join(", ")}] (want [${policies.join(", ")}]), ttl ${login.ttl}s`,
         });
 
-        const own = policyStanzas(svc.policyDocument);
-        const ownProbes = own.map(([p]) => probePath(p));
-        const otherProbes = Object.entries(outputs.serviceAccess)
-            .filter(([other]) => other !== name)
-            .flatMap(([, o]) => policyStanzas(o.policyDocument).map(([p]) => probePath(p)))
-            .filter((p) => !own.some(([pattern]) => policyPathMatches(pattern, p)));
+        const expected = expectedAccess(own, config.kvV2Mounts);
+        const otherProbes = othersProbes(name, config.services, config.kvV2Mounts);
         const adminProbes = [`sys/policies/acl/${svc.policyName}`, `auth/${outputs.authPath}/role/${svc.roleName}`, "sys/auth"];
-        const caps = await client.capabilitiesSelf([...ownProbes, ...otherProbes, ...adminProbes]);
+        const caps = await client.capabilitiesSelf([...expected.map((e) => e.path), ...otherProbes, ...adminProbes]);
 
-        own.forEach(([pattern, want], i) => {
-            const got = caps[ownProbes[i]];
+        for (const { path, capabilities: want } of expected) {
+            const got = caps[path];
             checks.push({
                 ok: JSON.stringify(got) === JSON.stringify(want),
-                text: `${pattern}: may ${got.join(",")} (policy grants ${want.join(",")})`,
+                text: `${path}: may ${got.join(",")} (rules say ${want.join(",")})`,
             });
-        });
+        }
         const leaks = [...otherProbes, ...adminProbes].filter((p) => JSON.stringify(caps[p]) !== '["deny"]');
         checks.push({
             ok: leaks.length === 0,

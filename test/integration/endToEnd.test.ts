@@ -55,10 +55,14 @@ for (const server of servers) {
         const h = new Harness(path.join(repoDir, ".local", `it-${process.pid}-${server}`));
         /** Extra stack config on top of the services, changed step by step. */
         let extra: Record<string, unknown> = {};
+        let configured: TestService[] = [];
         const configure = (services: TestService[], more: Record<string, unknown> = {}) => {
             extra = more;
+            configured = services;
             h.writeStackConfig(stack, { ...extra, services: services.map(serviceConfig) });
         };
+        /** What `verify` holds Vault to: the services' rules as this test configured them. */
+        const rulesConfig = () => ({ services: configured.map(serviceConfig) });
         const outputs = () => JSON.parse(h.pulumiOk("stack", "output", "--json", "--stack", stack).stdout) as StackOutputs;
         const previewSteps = (...flags: string[]) => {
             const run = h.pulumiOk("preview", "--json", "--stack", stack, ...flags);
@@ -123,7 +127,7 @@ for (const server of servers) {
             up();
             const o = outputs();
             for (const s of base) {
-                const checks = await verifyService(s.name, o, h.vaultAdmin(), (ns, sa, aud) => h.issueJwt(ns, sa, aud));
+                const checks = await verifyService(s.name, o, rulesConfig(), h.vaultAdmin(), (ns, sa, aud) => h.issueJwt(ns, sa, aud));
                 assert.ok(
                     checks.every((c) => c.ok),
                     checks.map((c) => c.text).join("\n"),
@@ -301,7 +305,7 @@ for (const server of servers) {
             assert.deepEqual([...roles].sort(), [...base, delta].map((s) => s.name).sort());
             const policies = (await admin.request("LIST", "sys/policies/acl")).body.data.keys as string[];
             for (const s of [...base, delta]) assert.equal(policies.filter((p) => p === s.name).length, 1);
-            const checks = await verifyService("delta", outputs(), admin, (ns, sa, aud) => h.issueJwt(ns, sa, aud));
+            const checks = await verifyService("delta", outputs(), rulesConfig(), admin, (ns, sa, aud) => h.issueJwt(ns, sa, aud));
             assert.ok(
                 checks.every((c) => c.ok),
                 checks.map((c) => c.text).join("\n"),

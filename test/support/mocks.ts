@@ -7,6 +7,8 @@ export interface Registered {
     inputs: Record<string, any>;
     provider?: string;
     custom: boolean;
+    /** What the mocks answered: the inputs plus what the real service would have computed. */
+    state: Record<string, any>;
 }
 
 export const testCa = [
@@ -31,14 +33,15 @@ export async function installMocks(options: MockOptions = { tokenData: { token: 
     await pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
+                const state: Record<string, any> = { ...args.inputs };
                 registered.push({
                     type: args.type,
                     name: args.name,
                     inputs: args.inputs,
                     provider: args.provider,
                     custom: args.custom ?? true,
+                    state,
                 });
-                const state: Record<string, any> = { ...args.inputs };
                 if (args.type.startsWith("kubernetes:")) {
                     state.metadata = { ...args.inputs.metadata, uid: "0f3c2a9e-1111-2222-3333-444455556666" };
                 }
@@ -52,7 +55,8 @@ export async function installMocks(options: MockOptions = { tokenData: { token: 
                     );
                 }
                 if (args.type === "vault:index/authBackend:AuthBackend") {
-                    state.accessor = `auth_${args.inputs.type}_0a1b2c3d`;
+                    // Vault makes one up per mount; derived from the name here, so each mount has its own.
+                    state.accessor = `auth_${args.inputs.type}_${Buffer.from(args.name).toString("hex").slice(0, 8)}`;
                 }
                 return { id: `${args.name}-id`, state };
             },

@@ -60,9 +60,21 @@ describe("KubernetesAuthBackend", () => {
         }
     });
 
-    it("outputs the path and the mount accessor", async () => {
-        assert.equal(await promiseOf(backend.path), "kubernetes");
-        assert.equal(await promiseOf(backend.accessor), "auth_kubernetes_0a1b2c3d");
+    it("outputs the path it mounted and the accessor Vault gave that mount", async () => {
+        const auth = find(registered, "vault:index/authBackend:AuthBackend");
+        assert.equal(await promiseOf(backend.path), auth.inputs.path);
+        assert.equal(await promiseOf(backend.accessor), auth.state.accessor);
+        const other = new KubernetesAuthBackend("k8s-other", {
+            path: "k8s/other",
+            kubernetesHost: host,
+            kubernetesCaCert: testCa,
+            tokenReviewerJwt: testJwt,
+        });
+        assert.equal(
+            await promiseOf(other.accessor),
+            find(registered, "vault:index/authBackend:AuthBackend", "k8s-other-auth").state.accessor,
+        );
+        assert.notEqual(await promiseOf(other.accessor), await promiseOf(backend.accessor));
     });
 
     it("turns issuer validation on when an issuer is given, and can send the JWT as a plain (secret) field", async () => {

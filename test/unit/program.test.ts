@@ -76,7 +76,7 @@ describe("the dev stack", () => {
 
     it("exports the mount, accessor and per-service names and login examples, with no secret among them", async () => {
         assert.equal(outputs.authPath, "kubernetes");
-        assert.equal(outputs.authAccessor, "auth_kubernetes_0a1b2c3d");
+        assert.equal(outputs.authAccessor, find(registered, "vault:index/authBackend:AuthBackend").state.accessor);
         assert.deepEqual(Object.keys(outputs.serviceAccess), ["my-app", "payments"]);
         assert.equal(outputs.serviceAccess["my-app"].roleName, "my-app");
         assert.match(outputs.serviceAccess.payments.loginExample, /auth\/kubernetes\/login/);

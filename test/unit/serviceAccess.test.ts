@@ -65,9 +65,9 @@ describe("ServiceAccess", () => {
         }
     });
 
-    it("outputs names and a login example that carries no secret", async () => {
-        assert.equal(await promiseOf(access.roleName), "my-app");
-        assert.equal(await promiseOf(access.policyName), "my-app");
+    it("outputs the names of the role and policy it made, and a login example that carries no secret", async () => {
+        assert.equal(await promiseOf(access.roleName), find(registered, "vault:kubernetes/authBackendRole:AuthBackendRole").state.roleName);
+        assert.equal(await promiseOf(access.policyName), find(registered, "vault:index/policy:Policy").state.name);
         const login = await promiseOf(access.loginExample);
         assert.match(login, /\/v1\/auth\/kubernetes\/login/);
         assert.match(login, /"role": "my-app"/);

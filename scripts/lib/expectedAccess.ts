@@ -1,0 +1,151 @@
+/**
+ * What a service's configured rules promise, derived from the config alone, as the oracle `verify`
+ * holds Vault to. It does not use the component's rendering (policyDocument.ts): it restates, from
+ * Vault's own documentation, which API path and capability each thing a rule names needs, and
+ * which of several matching patterns Vault applies. If the rendering drifts from what the rules
+ * mean, the capabilities Vault reports stop matching these expectations.
+ */
+
+/** The config of one service, as written in the stack (the fields the oracle reads). */
+export interface ServiceRulesConfig {
+    name: string;
+    rules: { path: string; capabilities: string[]; apiPath?: boolean }[];
+    mount?: { path: string; type?: string };
+    policyName?: string;
+    tokenNoDefaultPolicy?: boolean;
+}
+
+/** A concrete path and what the service's token must be able to do there (["deny"]: nothing). */
+export interface Expectation {
+    path: string;
+    capabilities: string[];
+}
+
+/** The endpoints of a kv-v2 mount that address one key (Vault's KV v2 HTTP API). */
+const kvV2Endpoints = ["data", "metadata", "delete", "undelete", "destroy", "subkeys"] as const;
+type KvV2Endpoint = (typeof kvV2Endpoints)[number];
+
+/** Each thing a rule may name on a logical kv-v2 path: the request it allows, per Vault's KV v2 API. */
+const kvV2Requests: Record<string, [KvV2Endpoint, string][]> = {
+    create: [["data", "create"]], //           POST  /:mount/data/:key      vault kv put (a new secret)
+    read: [["data", "read"]], //               GET   /:mount/data/:key      vault kv get
+    update: [["data", "update"]], //           POST  /:mount/data/:key      vault kv put (a new version)
+    patch: [["data", "patch"]], //             PATCH /:mount/data/:key      vault kv patch
+    list: [["metadata", "list"]], //           LIST  /:mount/metadata/:key  vault kv list
+    sudo: [
+        ["data", "sudo"],
+        ["metadata", "sudo"],
+    ],
+    "read-metadata": [["metadata", "read"]], // GET  /:mount/metadata/:key  vault kv metadata get
+    "delete-versions": [
+        ["data", "delete"], //                 DELETE /:mount/data/:key     vault kv delete (latest version)
+        ["delete", "update"], //               POST  /:mount/delete/:key    vault kv delete -versions=…
+    ],
+    "undelete-versions": [["undelete", "update"]], // POST /:mount/undelete/:key  vault kv undelete
+    "destroy-versions": [["destroy", "update"]], //   PUT  /:mount/destroy/:key   vault kv destroy
+    "delete-metadata": [["metadata", "delete"]], //   DELETE /:mount/metadata/:key vault kv metadata delete
+};
+
+/** A path pattern of the service's policy and what it grants (empty: the rules grant nothing there). */
+interface Grant {
+    pattern: string;
+    capabilities: Set<string>;
+}
+
+/** The service's own kv-v2 mount (default type kv-v2) and the stack's listed ones. */
+function kvV2MountsOf(service: ServiceRulesConfig, kvV2Mounts: readonly string[]): string[] {
+    const own = service.mount && (service.mount.type ?? "kv-v2") === "kv-v2" ? [service.mount.path] : [];
+    return [...kvV2Mounts, ...own].map((m) => m.replace(/^\/+|\/+$/g, ""));
+}
+
+/** The API-path patterns one rule stands for: as written, or each endpoint of a logical kv-v2 key. */
+function grantsOfRule(rule: ServiceRulesConfig["rules"][number], kvV2Mounts: readonly string[]): Grant[] {
+    const mount = kvV2Mounts.filter((m) => rule.path.startsWith(`${m}/`)).sort((a, b) => b.length - a.length)[0];
+    if (mount === undefined || rule.apiPath === true) return [{ pattern: rule.path, capabilities: new Set(rule.capabilities) }];
+    const key = rule.path.slice(mount.length + 1);
+    return kvV2Endpoints.map((endpoint) => ({
+        pattern: `${mount}/${endpoint}/${key}`,
+        capabilities: new Set(
+            rule.capabilities.flatMap((c) =>
+                c === "deny" ? ["deny"] : (kvV2Requests[c] ?? []).filter(([e]) => e === endpoint).map(([, cap]) => cap),
+            ),
+        ),
+    }));
+}
+
+/** Every pattern the service's rules touch, the same pattern's grants merged. */
+function grantsOf(service: ServiceRulesConfig, kvV2Mounts: readonly string[]): Grant[] {
+    const mounts = kvV2MountsOf(service, kvV2Mounts);
+    const merged = new Map<string, Set<string>>();
+    for (const grant of service.rules.flatMap((r) => grantsOfRule(r, mounts))) {
+        const caps = merged.get(grant.pattern) ?? new Set<string>();
+        grant.capabilities.forEach((c) => caps.add(c));
+        merged.set(grant.pattern, caps);
+    }
+    return [...merged].map(([pattern, capabilities]) => ({ pattern, capabilities }));
+}
+
+/** Does a policy path pattern ("+" for one segment, a trailing "*" for any suffix) match a concrete path? */
+export function policyPathMatches(pattern: string, path: string): boolean {
+    const glob = pattern.endsWith("*");
+    const pat = (glob ? pattern.slice(0, -1) : pattern).split("/");
+    const segs = path.split("/");
+    if (!glob && pat.length !== segs.length) return false;
+    if (segs.length < pat.length) return false;
+    return pat.every((p, i) => {
+        if (i === pat.length - 1 && glob) return segs.slice(i).join("/").startsWith(p);
+        return p === "+" ? segs[i] !== "" : p === segs[i];
+    });
+}
+
+/**
+ * Vault's priority among patterns that match the same path (docs: policies, "Priority matching"):
+ * positive when `a` wins over `b`.
+ */
+export function comparePriority(a: string, b: string): number {
+    const firstWildcard = (p: string) => {
+        const i = p.search(/[+*]/);
+        return i < 0 ? Infinity : i;
+    };
+    const pluses = (p: string) => p.split("/").filter((s) => s === "+").length;
+    return (
+        Math.sign(firstWildcard(a) - firstWildcard(b)) ||
+        Number(b.endsWith("*")) - Number(a.endsWith("*")) ||
+        Math.sign(pluses(b) - pluses(a)) ||
+        Math.sign(a.length - b.length) ||
+        (a < b ? -1 : a > b ? 1 : 0)
+    );
+}
+
+/** A concrete path a pattern matches, to ask Vault about. */
+export function probePath(pattern: string): string {
+    return pattern.replace(/\+/g, "probe").replace(/\*$/, "verify-probe");
+}
+
+/** What the policy allows on a concrete path: the winning pattern's grant, or ["deny"] when none matches. */
+function allowedOn(path: string, grants: readonly Grant[]): string[] {
+    const winner = grants
+        .filter((g) => g.capabilities.size > 0 && policyPathMatches(g.pattern, path))
+        .sort((a, b) => comparePriority(b.pattern, a.pattern))[0];
+    if (!winner || winner.capabilities.has("deny")) return ["deny"];
+    return [...winner.capabilities].sort();
+}
+
+/**
+ * For each pattern the service's rules touch (on a logical kv-v2 path: every endpoint of the key,
+ * so an unnamed one must be denied), a probe path and what the service may do there.
+ */
+export function expectedAccess(service: ServiceRulesConfig, kvV2Mounts: readonly string[] = []): Expectation[] {
+    const grants = grantsOf(service, kvV2Mounts);
+    return grants.map((g) => probePath(g.pattern)).map((path) => ({ path, capabilities: allowedOn(path, grants) }));
+}
+
+/** Probe paths of the other services that the service's own rules do not reach: all must be denied. */
+export function othersProbes(name: string, services: readonly ServiceRulesConfig[], kvV2Mounts: readonly string[] = []): string[] {
+    const own = services.find((s) => s.name === name);
+    const ownGrants = own ? grantsOf(own, kvV2Mounts) : [];
+    return services
+        .filter((s) => s.name !== name)
+        .flatMap((s) => expectedAccess(s, kvV2Mounts).map((e) => e.path))
+        .filter((path) => allowedOn(path, ownGrants)[0] === "deny");
+}
