@@ -97,7 +97,7 @@ async function main(): Promise<void> {
         // Where time goes in `up`: the user's levers, one at a time, on the same N.
         const variants: [string, string[], NodeJS.ProcessEnv][] = [
             ["default", [], {}],
-            ["--parallel 8", ["--parallel", "8"], {}],
+            ["--parallel 32", ["--parallel", "32"], {}],
             ["--parallel 64", ["--parallel", "64"], {}],
             ["--skip-preview", ["--skip-preview"], {}],
             ["PULUMI_SKIP_CHECKPOINTS=true", [], { PULUMI_SKIP_CHECKPOINTS: "true" }],

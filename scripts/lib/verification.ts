@@ -19,6 +19,8 @@ export interface Check {
 /** Issues a short-lived JWT for a ServiceAccount (TokenRequest API). */
 export type JwtIssuer = (namespace: string, serviceAccount: string, audience: string) => Promise<string>;
 
+const allowed = (capabilities: string[]) => (capabilities.join() === "deny" ? "denied" : `may ${capabilities.join(",")}`);
+
 /**
  * Logs a service in with a fresh JWT of its own ServiceAccount and checks that the token carries
  * exactly its policies, may do what its configured rules say (see expectedAccess.ts: derived from
@@ -56,7 +58,7 @@ export async function verifyService(
             const got = caps[path];
             checks.push({
                 ok: JSON.stringify(got) === JSON.stringify(want),
-                text: `${path}: may ${got.join(",")} (rules say ${want.join(",")})`,
+                text: `${path}: ${allowed(got)} (rules: ${allowed(want)})`,
             });
         }
         const leaks = [...otherProbes, ...adminProbes].filter((p) => JSON.stringify(caps[p]) !== '["deny"]');
