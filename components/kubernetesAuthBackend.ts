@@ -7,9 +7,9 @@ import { checkHttpsUrl, checkMountPath, checkPemCertificates, checkPemKeys, chec
 export const kubernetesAuthBackendDefaults = { path: "kubernetes", writeOnlyJwt: true, disableLocalCaJwt: true } as const;
 
 export interface KubernetesAuthBackendArgs {
-    /** Where the auth method is mounted: services log in at /v1/auth/<path>/login. Default "kubernetes". */
+    /** Where the auth method is mounted: services log in at /v1/auth/<path>/login. Default: "kubernetes". */
     path?: pulumi.Input<string>;
-    /** Description shown in Vault. Default "Kubernetes auth (managed by Pulumi)". */
+    /** Description shown in Vault. Default: "Kubernetes auth (managed by Pulumi)". */
     description?: pulumi.Input<string>;
     /** API server address Vault itself can reach, https://HOST[:PORT]. */
     kubernetesHost: pulumi.Input<string>;
@@ -20,19 +20,19 @@ export interface KubernetesAuthBackendArgs {
     /**
      * Send the JWT through the provider's write-only field, so the Vault resource keeps no copy of it
      * in state. It is re-sent whenever it or any other config field changes (see jwtVersion).
-     * @default true
+     * Default: true.
      */
     writeOnlyJwt?: boolean;
     /** Expected "iss" claim of service tokens; setting it turns issuer validation on. Default: unset. */
     issuer?: pulumi.Input<string>;
     /** Skip "iss" validation. Default: true unless `issuer` is set. */
     disableIssValidation?: pulumi.Input<boolean>;
-    /** Do not use Vault's own pod CA/JWT; right when Vault runs outside the cluster. Default true. */
+    /** Do not use Vault's own pod CA/JWT; right when Vault runs outside the cluster. Default: true. */
     disableLocalCaJwt?: pulumi.Input<boolean>;
     /**
      * PEM public keys (or certificates) that service-token signatures are checked against. Vault
      * still calls the TokenReview API for every login; the keys add a local signature check.
-     * @default none
+     * Default: none.
      */
     pemKeys?: pulumi.Input<pulumi.Input<string>[]>;
 }

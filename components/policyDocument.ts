@@ -63,14 +63,15 @@ export const ruleCapabilityNames = Object.values(RuleCapability);
 
 export interface PolicyRule {
     /** Path the rule grants, without a leading "/", e.g. "my-app/*" or, on a kv-v2 mount, "secret/my-app/*". */
-    path: string;
+    readonly path: string;
     /** Capabilities on that path, e.g. ["read", "list"]; on a logical kv-v2 path also kv-v2 actions. */
-    capabilities: RuleCapability[];
+    readonly capabilities: RuleCapability[];
     /**
      * true: the path is a Vault API path, rendered as written. false: a logical kv-v2 path, always
      * expanded. Unset: logical on a kv-v2 mount (an error when ambiguous), as written elsewhere.
+     * Default: unset.
      */
-    apiPath?: boolean;
+    readonly apiPath?: boolean;
 }
 
 /** One `path` stanza of the rendered document, as Vault evaluates it. */

@@ -18,93 +18,122 @@ import {
     throwIfInvalid,
 } from "./validation";
 
-export const tokenTypes = ["default", "service", "batch", "default-service", "default-batch"] as const;
-export const aliasNameSources = ["serviceaccount_uid", "serviceaccount_name"] as const;
-export const mountTypes = ["kv-v2", "kv"] as const;
+/** Vault token types a role can issue. */
+export const TokenType = {
+    Default: "default",
+    Service: "service",
+    Batch: "batch",
+    DefaultService: "default-service",
+    DefaultBatch: "default-batch",
+} as const;
+export type TokenType = (typeof TokenType)[keyof typeof TokenType];
+
+/** What a login's identity alias is named after. */
+export const AliasNameSource = { ServiceAccountUid: "serviceaccount_uid", ServiceAccountName: "serviceaccount_name" } as const;
+export type AliasNameSource = (typeof AliasNameSource)[keyof typeof AliasNameSource];
+
+/** Secrets engines a service can have mounted: kv version 2 (versioned) or version 1. */
+export const MountType = { KvV2: "kv-v2", Kv: "kv" } as const;
+export type MountType = (typeof MountType)[keyof typeof MountType];
+
+/** The defaults of ServiceAccessArgs, written once: the component applies them, the docs name them. */
+export const serviceAccessDefaults = {
+    createNamespace: false,
+    createServiceAccount: true,
+    mountType: MountType.KvV2,
+    tokenTtl: 3600,
+    tokenMaxTtl: 86400,
+    tokenType: TokenType.Default,
+    tokenNoDefaultPolicy: false,
+} as const;
 
 /** A secrets engine mounted for one service. */
 export interface ServiceMountArgs {
     /** Mount path, e.g. "my-app". */
-    path: string;
-    /** "kv-v2" (versioned; rules on it are expanded to data/ and metadata/) or "kv" (version 1). Default "kv-v2". */
-    type?: string;
+    readonly path: string;
+    /**
+     * "kv-v2" (versioned; rules on it are expanded to data/, metadata/ and the other kv-v2 endpoints)
+     * or "kv" (version 1).
+     * Default: "kv-v2".
+     */
+    readonly type?: MountType;
     /** Description shown in Vault. Default: "Secrets of <service>". */
-    description?: string;
+    readonly description?: string;
 }
 
 export interface ServiceAccessArgs {
     /** Kubernetes namespace the service runs in. */
-    namespace: string;
-    /** Create that namespace. Default false (it usually belongs to the service's own deployment). */
-    createNamespace?: boolean;
+    readonly namespace: string;
+    /** Create that namespace (usually it belongs to the service's own deployment). Default: false. */
+    readonly createNamespace?: boolean;
     /** ServiceAccount the service's pods run as. Default: the component's name. */
-    serviceAccountName?: string;
-    /** Create that ServiceAccount (true) or bind the role to an existing one (false). Default true. */
-    createServiceAccount?: boolean;
-    /** Names the role accepts. Default: [serviceAccountName]. Names and namespaces are matched independently. */
-    boundServiceAccountNames?: string[];
+    readonly serviceAccountName?: string;
+    /** Create that ServiceAccount (true) or bind the role to an existing one (false). Default: true. */
+    readonly createServiceAccount?: boolean;
+    /** Names the role accepts; names and namespaces are matched independently. Default: [serviceAccountName]. */
+    readonly boundServiceAccountNames?: string[];
     /** Namespaces the role accepts. Default: [namespace]. */
-    boundServiceAccountNamespaces?: string[];
-    /** Accept "*" in bound names or namespaces. Default false: a wildcard lets every matching account in. */
-    allowWildcards?: boolean;
+    readonly boundServiceAccountNamespaces?: string[];
+    /** Accept "*" in bound names or namespaces: a wildcard lets every matching account in. Default: false. */
+    readonly allowWildcards?: boolean;
     /**
      * Accept a binding to a namespace's `default` ServiceAccount, which every pod without its own
      * account runs as: the role would be open to all of them.
-     * @default false
+     * Default: false.
      */
-    allowDefaultServiceAccount?: boolean;
+    readonly allowDefaultServiceAccount?: boolean;
     /**
      * Accept a binding that overlaps another service's (the same account could log in to two roles).
      * Checked across services by the stack (see checkBindingOverlaps).
-     * @default false
+     * Default: false.
      */
-    allowSharedServiceAccount?: boolean;
+    readonly allowSharedServiceAccount?: boolean;
     /**
      * Accept rules on paths outside the service's own mount and the listed kvV2Mounts (e.g. `sys/*`,
      * another service's mount). A `deny` rule is accepted anywhere.
-     * @default false
+     * Default: false.
      */
-    allowPathsOutsideMounts?: boolean;
-    /** Accept the `sudo` capability, which opens root-protected endpoints. @default false */
-    allowSudo?: boolean;
+    readonly allowPathsOutsideMounts?: boolean;
+    /** Accept the `sudo` capability, which opens root-protected endpoints. Default: false. */
+    readonly allowSudo?: boolean;
     /**
      * When the service is removed from the stack, delete its mount (and every secret in it) and its
      * namespace (and everything in it). By default both are kept (Pulumi's retainOnDelete): only the
      * role, the policy and the ServiceAccount go.
-     * @default false
+     * Default: false.
      */
-    deleteDataOnRemoval?: boolean;
+    readonly deleteDataOnRemoval?: boolean;
     /**
      * Names this service had before (its component name, e.g. the stack config's `name`): they become
      * aliases, so a rename moves no resource. Keep the real names (roleName, policyName,
      * serviceAccountName) explicit when renaming, or they follow the new name.
-     * @default none
+     * Default: none.
      */
-    formerNames?: string[];
-    /** Path of the kubernetes auth method the role lives on, e.g. KubernetesAuthBackend.path. Default "kubernetes". */
-    authPath?: pulumi.Input<string>;
+    readonly formerNames?: string[];
+    /** Path of the kubernetes auth method the role lives on, e.g. KubernetesAuthBackend.path. Default: "kubernetes". */
+    readonly authPath?: pulumi.Input<string>;
     /** Vault role name. Default: the component's name. */
-    roleName?: string;
+    readonly roleName?: string;
     /** Vault policy name. Default: the component's name. */
-    policyName?: string;
+    readonly policyName?: string;
     /** What the service may do in Vault. */
-    rules: PolicyRule[];
+    readonly rules: PolicyRule[];
     /** Existing kv-v2 mounts the rules refer to (e.g. ["secret"]); rules on them are expanded. Default: none. */
-    kvV2Mounts?: string[];
+    readonly kvV2Mounts?: string[];
     /** A secrets engine to mount for this service. Default: none. */
-    mount?: ServiceMountArgs;
-    /** Lifetime of the Vault token in seconds. Default 3600. */
-    tokenTtl?: number;
-    /** Maximum lifetime after renewals in seconds. Default 86400. */
-    tokenMaxTtl?: number;
+    readonly mount?: ServiceMountArgs;
+    /** Lifetime of the Vault token, in seconds. Default: 3600. */
+    readonly tokenTtl?: number;
+    /** Maximum lifetime after renewals, in seconds. Default: 86400. */
+    readonly tokenMaxTtl?: number;
     /** Audience the service's JWT must carry; unset accepts any audience. Default: unset. */
-    audience?: string;
-    /** Vault token type: default, service, batch, default-service, default-batch. Default "default". */
-    tokenType?: string;
-    /** Leave the "default" policy off the token. Default false. */
-    tokenNoDefaultPolicy?: boolean;
-    /** Identity alias from "serviceaccount_uid" or "serviceaccount_name". Default: Vault's default. */
-    aliasNameSource?: string;
+    readonly audience?: string;
+    /** Vault token type. Default: "default". */
+    readonly tokenType?: TokenType;
+    /** Leave the "default" policy off the token. Default: false. */
+    readonly tokenNoDefaultPolicy?: boolean;
+    /** What the identity alias is named after. Default: Vault's default (serviceaccount_uid). */
+    readonly aliasNameSource?: AliasNameSource;
 }
 
 /**
@@ -143,22 +172,22 @@ export class ServiceAccess extends pulumi.ComponentResource {
         const saName = args.serviceAccountName ?? name;
         const authPath = pulumi.output(args.authPath ?? kubernetesAuthBackendDefaults.path);
 
-        const namespace = args.createNamespace
-            ? new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: args.namespace } }, { parent: this, retainOnDelete })
-            : undefined;
+        const namespace =
+            (args.createNamespace ?? serviceAccessDefaults.createNamespace)
+                ? new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: args.namespace } }, { parent: this, retainOnDelete })
+                : undefined;
         const nsName = namespace ? namespace.metadata.name : pulumi.output(args.namespace);
 
-        const serviceAccount =
-            args.createServiceAccount === false
-                ? undefined
-                : new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: { name: saName, namespace: nsName } }, { parent: this });
+        const serviceAccount = !(args.createServiceAccount ?? serviceAccessDefaults.createServiceAccount)
+            ? undefined
+            : new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: { name: saName, namespace: nsName } }, { parent: this });
 
         const mount = args.mount
             ? new vault.Mount(
                   `${name}-mount`,
                   {
                       path: args.mount.path,
-                      ...((args.mount.type ?? "kv-v2") === "kv-v2"
+                      ...((args.mount.type ?? serviceAccessDefaults.mountType) === MountType.KvV2
                           ? { type: "kv", options: { version: "2" } }
                           : { type: "kv", options: { version: "1" } }),
                       description: args.mount.description ?? `Secrets of ${name}`,
@@ -183,10 +212,10 @@ export class ServiceAccess extends pulumi.ComponentResource {
                 boundServiceAccountNames: args.boundServiceAccountNames ?? [saName],
                 boundServiceAccountNamespaces: args.boundServiceAccountNamespaces ?? [args.namespace],
                 tokenPolicies: [policy.name],
-                tokenTtl: args.tokenTtl ?? 3600,
-                tokenMaxTtl: args.tokenMaxTtl ?? 86400,
-                tokenType: args.tokenType ?? "default",
-                tokenNoDefaultPolicy: args.tokenNoDefaultPolicy ?? false,
+                tokenTtl: args.tokenTtl ?? serviceAccessDefaults.tokenTtl,
+                tokenMaxTtl: args.tokenMaxTtl ?? serviceAccessDefaults.tokenMaxTtl,
+                tokenType: args.tokenType ?? serviceAccessDefaults.tokenType,
+                tokenNoDefaultPolicy: args.tokenNoDefaultPolicy ?? serviceAccessDefaults.tokenNoDefaultPolicy,
                 audience: args.audience,
                 aliasNameSource: args.aliasNameSource,
             },
@@ -221,7 +250,7 @@ export class ServiceAccess extends pulumi.ComponentResource {
 
 /** kv-v2 mounts the service's rules may refer to: the listed ones and its own mount when it is kv-v2. */
 export function kvV2MountsOf(args: Pick<ServiceAccessArgs, "kvV2Mounts" | "mount">): string[] {
-    const own = args.mount && (args.mount.type ?? "kv-v2") === "kv-v2" ? [args.mount.path] : [];
+    const own = args.mount && (args.mount.type ?? serviceAccessDefaults.mountType) === MountType.KvV2 ? [args.mount.path] : [];
     return [...(args.kvV2Mounts ?? []), ...own];
 }
 
@@ -254,15 +283,16 @@ export function validateServiceAccessArgs(name: string, args: ServiceAccessArgs,
         ...checkPolicyRules(`${field}.rules`, args.rules ?? [], kvV2MountsOf(args)),
         ...checkRulesWithinMounts(`${field}.rules`, args),
         ...checkDefaultServiceAccount(field, name, args),
-        ...checkTtls(field, args.tokenTtl ?? 3600, args.tokenMaxTtl ?? 86400),
-        ...checkOneOf(`${field}.tokenType`, args.tokenType, tokenTypes),
-        ...checkOneOf(`${field}.aliasNameSource`, args.aliasNameSource, aliasNameSources),
+        ...checkTtls(field, args.tokenTtl ?? serviceAccessDefaults.tokenTtl, args.tokenMaxTtl ?? serviceAccessDefaults.tokenMaxTtl),
+        // The types say so, but JavaScript and other languages' programs reach here unchecked.
+        ...checkOneOf(`${field}.tokenType`, args.tokenType, Object.values(TokenType)),
+        ...checkOneOf(`${field}.aliasNameSource`, args.aliasNameSource, Object.values(AliasNameSource)),
         ...(args.kvV2Mounts ?? []).flatMap((m) => checkMountPath(`${field}.kvV2Mounts`, m)),
     ];
     if (args.mount) {
         errors.push(
             ...checkMountPath(`${field}.mount.path`, args.mount.path),
-            ...checkOneOf(`${field}.mount.type`, args.mount.type, mountTypes),
+            ...checkOneOf(`${field}.mount.type`, args.mount.type, Object.values(MountType)),
         );
         for (const existing of args.kvV2Mounts ?? []) {
             if (mountsCollide(args.mount.path, existing)) {
@@ -306,8 +336,10 @@ function checkRulesWithinMounts(field: string, args: ServiceAccessArgs): string[
 function checkDefaultServiceAccount(field: string, name: string, args: ServiceAccessArgs): string[] {
     const names = args.boundServiceAccountNames ?? [args.serviceAccountName ?? name];
     if (args.allowDefaultServiceAccount || !names.includes("default")) return [];
+    // Reported under the field that named it: the bound list, or else the account (or the service's name).
+    const key = args.boundServiceAccountNames ? "boundServiceAccountNames" : args.serviceAccountName ? "serviceAccountName" : "name";
     return [
-        `${field}.boundServiceAccountNames: binds the namespace's "default" ServiceAccount, which every pod without its own account runs as; give the service its own serviceAccountName, or set allowDefaultServiceAccount: true.`,
+        `${field}.${key}: binds the namespace's "default" ServiceAccount, which every pod without its own account runs as; give the service its own serviceAccountName, or set allowDefaultServiceAccount: true.`,
     ];
 }
 

@@ -6,11 +6,11 @@ import { checkKubernetesName, checkNamespace, known, throwIfInvalid } from "./va
 export const tokenReviewerDefaults = { namespace: "vault-auth", createNamespace: true, serviceAccountName: "vault-auth" } as const;
 
 export interface TokenReviewerArgs {
-    /** Namespace of the reviewer ServiceAccount. Default "vault-auth" (kept out of "default"). */
+    /** Namespace of the reviewer ServiceAccount. Default: "vault-auth" (kept out of "default"). */
     namespace?: pulumi.Input<string>;
-    /** Create the namespace (true) or use one that already exists (false). Default true. */
+    /** Create the namespace (true) or use one that already exists (false). Default: true. */
     createNamespace?: boolean;
-    /** Name of the ServiceAccount Vault uses to call the TokenReview API. Default "vault-auth". */
+    /** Name of the ServiceAccount Vault uses to call the TokenReview API. Default: "vault-auth". */
     serviceAccountName?: pulumi.Input<string>;
 }
 

@@ -1,9 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { checkKvV2Mounts, ruleCapabilityNames } from "../components/policyDocument";
+import { checkKvV2Mounts, RuleCapability } from "../components/policyDocument";
 import { kubernetesAuthBackendDefaults } from "../components/kubernetesAuthBackend";
 import { tokenReviewerDefaults } from "../components/tokenReviewer";
-import { bindingOf, checkBindingOverlaps, ServiceAccessArgs, validateServiceAccessArgs } from "../components/serviceAccess";
+import {
+    AliasNameSource,
+    bindingOf,
+    checkBindingOverlaps,
+    MountType,
+    ServiceAccessArgs,
+    TokenType,
+    validateServiceAccessArgs,
+} from "../components/serviceAccess";
 import {
     checkHttpsUrl,
     checkKubernetesName,
@@ -32,13 +40,13 @@ const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
     return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? "s") as "s" | "m" | "h" | "d"];
 });
 
+/** One of an enum's values, with an error that lists them. */
+const oneOf = <T extends Record<string, string>>(values: T, what: string) =>
+    z.enum(values, { error: (i) => `"${String(i.input)}" is not ${what}; use one of ${Object.values(values).join(", ")}` });
+
 const rule = z.strictObject({
     path: z.string(),
-    capabilities: z.array(
-        z.enum(ruleCapabilityNames, {
-            error: (i) => `"${String(i.input)}" is not a Vault capability; use one of ${ruleCapabilityNames.join(", ")}`,
-        }),
-    ),
+    capabilities: z.array(oneOf(RuleCapability, "a Vault capability")),
     apiPath: z.boolean().optional(),
 });
 
@@ -60,13 +68,15 @@ const service = z.strictObject({
     roleName: z.string().optional(),
     policyName: z.string().optional(),
     rules: z.array(rule),
-    mount: z.strictObject({ path: z.string(), type: z.string().optional(), description: z.string().optional() }).optional(),
+    mount: z
+        .strictObject({ path: z.string(), type: oneOf(MountType, "a mount type").optional(), description: z.string().optional() })
+        .optional(),
     tokenTtl: duration.optional(),
     tokenMaxTtl: duration.optional(),
     audience: z.string().optional(),
-    tokenType: z.string().optional(),
+    tokenType: oneOf(TokenType, "a Vault token type").optional(),
     tokenNoDefaultPolicy: z.boolean().optional(),
-    aliasNameSource: z.string().optional(),
+    aliasNameSource: oneOf(AliasNameSource, "an alias name source").optional(),
 });
 
 const stackConfig = z.strictObject({
@@ -93,6 +103,16 @@ const stackConfig = z.strictObject({
 export type StackConfig = z.infer<typeof stackConfig>;
 export type ServiceConfig = z.infer<typeof service>;
 
+/**
+ * Compile-time: a service's config fields are exactly ServiceAccessArgs' own fields (less the
+ * stack-wide ones, plus its name); serviceArgs below checks that their types fit. A field added to
+ * one and not the other fails the build.
+ */
+type StackWideArgs = "authPath" | "kvV2Mounts";
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;
+const serviceFieldsMatchArgs: SameKeys<Omit<ServiceConfig, "name">, Omit<ServiceAccessArgs, StackWideArgs>> = true;
+void serviceFieldsMatchArgs;
+
 /** The stack's config schema itself, for checks of Pulumi.yaml's declarations against it. */
 export const stackConfigSchema = stackConfig;
 
@@ -109,22 +129,29 @@ export function serviceArgs(s: ServiceConfig, cfg: Pick<ServiceAccessArgs, "auth
 
 /**
  * Parses raw config values (as `pulumi config` holds them: strings, booleans, parsed JSON) and
- * returns the typed config, or throws one error that lists every problem with its field and fix.
+ * returns the typed config, or throws one error that lists every problem with its field and fix:
+ * each service is parsed on its own, so one service's malformed field does not hide the value
+ * checks of the stack and of the other services.
  */
 export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
-    const parsed = stackConfig.safeParse(raw);
-    if (!parsed.success) {
-        throw new Error(`invalid stack config:\n  - ${parsed.error.issues.map(describeIssue).join("\n  - ")}`);
+    const top = stackConfig.extend({ services: z.array(z.unknown()).default([]) }).safeParse(raw);
+    const errors = top.success ? [] : top.error.issues.map((i) => describeIssue(i));
+    const rawServices = Array.isArray(raw.services) ? (raw.services as unknown[]) : [];
+    const services = rawServices.map((s, index) => {
+        const parsed = service.safeParse(s);
+        if (!parsed.success) errors.push(...parsed.error.issues.map((i) => describeIssue(i, ["services", index])));
+        return parsed.success ? { service: parsed.data, index } : undefined;
+    });
+    const parsedServices = services.filter((s) => s !== undefined);
+    if (top.success) errors.push(...crossChecks({ ...top.data, services: parsedServices.map((s) => s.service) }, parsedServices));
+    if (!top.success || errors.length > 0) {
+        throw new Error(`invalid stack config:\n  - ${[...new Set(errors)].join("\n  - ")}`);
     }
-    const errors = crossChecks(parsed.data);
-    if (errors.length > 0) {
-        throw new Error(`invalid stack config:\n  - ${errors.join("\n  - ")}`);
-    }
-    return parsed.data;
+    return { ...top.data, services: parsedServices.map((s) => s.service) };
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-    const field = issue.path.reduce<string>(
+function describeIssue(issue: z.core.$ZodIssue, under: PropertyKey[] = []): string {
+    const field = [...under, ...issue.path].reduce<string>(
         (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
         "",
     );
@@ -135,7 +162,9 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     return `${field || "config"}: ${issue.message}`;
 }
 
-function crossChecks(cfg: StackConfig): string[] {
+/** Checks of values and across services; `positions` gives each parsed service its index in the config. */
+function crossChecks(cfg: StackConfig, positions: { service: ServiceConfig; index: number }[]): string[] {
+    const at = (s: ServiceConfig) => `services[${positions.find((p) => p.service === s)!.index}] (${s.name})`;
     const errors = [
         // Under the keys the user wrote (TokenReviewer checks the same values as namespace/serviceAccountName).
         ...checkNamespace("reviewerNamespace", cfg.reviewerNamespace),
@@ -166,23 +195,20 @@ function crossChecks(cfg: StackConfig): string[] {
             "services[].formerNames",
             cfg.services.flatMap((s) => s.formerNames ?? []),
         ),
-        ...cfg.services.flatMap((s, i) =>
+        ...cfg.services.flatMap((s) =>
             (s.formerNames ?? [])
                 .filter((f) => cfg.services.some((o) => o.name === f))
-                .map(
-                    (f) =>
-                        `services[${i}] (${s.name}).formerNames: "${f}" is the name of a current service; list only names no service has now.`,
-                ),
+                .map((f) => `${at(s)}.formerNames: "${f}" is the name of a current service; list only names no service has now.`),
         ),
-        ...cfg.services.flatMap((s, i) => validateServiceAccessArgs(s.name, serviceArgs(s, cfg), `services[${i}] (${s.name})`)),
+        ...cfg.services.flatMap((s) => validateServiceAccessArgs(s.name, serviceArgs(s, cfg), at(s))),
         // All roles live on the one auth mount: one account must not reach two of them.
-        ...checkBindingOverlaps(cfg.services.map((s, i) => bindingOf(`services[${i}] (${s.name})`, s.name, serviceArgs(s, cfg)))),
+        ...checkBindingOverlaps(cfg.services.map((s) => bindingOf(at(s), s.name, serviceArgs(s, cfg)))),
     ];
     for (const m of cfg.kvV2Mounts) {
         if (mountsCollide(m, cfg.authPath))
             errors.push(`kvV2Mounts: "${m}" collides with authPath "${cfg.authPath}"; choose another path.`);
     }
-    const mounts = cfg.services.flatMap((s, i) => (s.mount ? [{ at: `services[${i}] (${s.name}).mount.path`, path: s.mount.path }] : []));
+    const mounts = cfg.services.flatMap((s) => (s.mount ? [{ at: `${at(s)}.mount.path`, path: s.mount.path }] : []));
     mounts.forEach((a, i) =>
         mounts.slice(i + 1).forEach((b) => {
             if (mountsCollide(a.path, b.path))
@@ -194,7 +220,7 @@ function crossChecks(cfg: StackConfig): string[] {
             `services[].namespace: "${cfg.reviewerNamespace}" is also the reviewer namespace, which this stack creates; set createNamespace: false on that service.`,
         );
     }
-    return [...new Set(errors)];
+    return errors;
 }
 
 /** Keys whose values are JSON (arrays/objects) in `pulumi config`. */

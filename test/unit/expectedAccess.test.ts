@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { renderPolicy } from "../../components/policyDocument";
-import { kvV2MountsOf } from "../../components/serviceAccess";
+import { kvV2MountsOf, ServiceAccessArgs } from "../../components/serviceAccess";
 import { comparePriority, expectedAccess, othersProbes, policyPathMatches, ServiceRulesConfig } from "../../scripts/lib/expectedAccess";
 
 const payments: ServiceRulesConfig = {
@@ -122,7 +122,8 @@ describe("the oracle and the component's rendering agree", () => {
     ];
     for (const service of cases) {
         it(`${service.name}: every expectation is what the rendered policy grants there`, () => {
-            const args = { rules: service.rules as never, mount: service.mount };
+            // The oracle's config type keeps strings; the component's is narrower.
+            const args = { rules: service.rules, mount: service.mount } as ServiceAccessArgs;
             const document = JSON.parse(renderPolicy(args.rules, kvV2MountsOf(args))) as {
                 path: Record<string, { capabilities: string[] }>;
             };

@@ -171,9 +171,12 @@ describe("ServiceAccess input checks", () => {
     it("rejects a binding to the namespace's default ServiceAccount unless allowed", () => {
         rejects(
             { serviceAccountName: "default" },
-            /boundServiceAccountNames: binds the namespace's "default" ServiceAccount.*allowDefaultServiceAccount: true/,
+            /\.serviceAccountName: binds the namespace's "default" ServiceAccount.*allowDefaultServiceAccount: true/,
         );
-        rejects({ boundServiceAccountNames: ["api", "default"] }, /binds the namespace's "default" ServiceAccount/);
+        rejects(
+            { boundServiceAccountNames: ["api", "default"] },
+            /\.boundServiceAccountNames: binds the namespace's "default" ServiceAccount/,
+        );
         assert.doesNotThrow(
             () =>
                 new ServiceAccess("dflt", {

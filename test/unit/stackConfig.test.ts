@@ -87,6 +87,19 @@ describe("stack config", () => {
             },
         );
     });
+    it("lists one service's malformed field with the other services' value errors, each under its own position", () => {
+        assert.throws(
+            () =>
+                parseStackConfig({
+                    services: [svc("a", { mount: { path: "a", type: "kv3" } }), svc("b", { serviceAccountName: "default" })],
+                }),
+            (e: Error) => {
+                assert.match(e.message, /services\[0\]\.mount\.type: "kv3" is not a mount type; use one of kv-v2, kv/);
+                assert.match(e.message, /services\[1\] \(b\)\.serviceAccountName: .*default/);
+                return true;
+            },
+        );
+    });
 });
 
 describe("cluster resolution", () => {
