@@ -1,28 +1,20 @@
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { KubernetesAuthBackend, ServiceAccess, TokenReviewer } from "./components";
 import { resolveCluster } from "./stack/cluster";
 import { readStackConfig, serviceArgs } from "./stack/config";
 import { stackOutputs } from "./stack/outputs";
+import { vaultProviderArgs } from "./stack/vault";
 
 // The guide's steps, in order. Config is read and checked in full first: a mistake anywhere stops
 // the program before any resource is registered, so nothing is half-applied.
 const cfg = readStackConfig();
 const cluster = resolveCluster(cfg);
-const vaultAddress = cfg.vaultAddress ?? process.env.VAULT_ADDR;
-if (!vaultAddress) {
-    throw new Error("vaultAddress: not set; set config vaultAddress or export VAULT_ADDR (e.g. https://vault.example.com:8200).");
-}
+const vaultConnection = vaultProviderArgs(cfg);
 
-// Explicit providers: the cluster from the resolved kubeconfig, Vault from config or the environment
-// (a token from VAULT_TOKEN is read by the provider itself and so never lands in state).
+// Explicit providers: the cluster from the resolved kubeconfig, Vault from config or the environment.
 const k8sProvider = new k8s.Provider("cluster", { kubeconfig: cluster.kubeconfig, context: cfg.kubeContext });
-const vaultProvider = new vault.Provider("vault", {
-    address: vaultAddress,
-    token: cfg.vaultToken === undefined ? undefined : pulumi.secret(cfg.vaultToken),
-    skipChildToken: cfg.vaultSkipChildToken,
-});
+const vaultProvider = new vault.Provider("vault", vaultConnection);
 
 // Steps 1-2: the reviewer ServiceAccount, its auth-delegator binding and its token Secret.
 const tokenReviewer = new TokenReviewer(

@@ -3,8 +3,10 @@ import { describe, it } from "node:test";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "../../stack/config";
 import { resolveCluster } from "../../stack/cluster";
+import { vaultProviderArgs } from "../../stack/vault";
 import { endpointFromKubeconfig, mergeKubeconfigs } from "../../stack/kubeconfig";
 import { writeKubeconfig } from "../support/devStack";
 import { testCa } from "../support/mocks";
@@ -162,5 +164,27 @@ describe("cluster resolution", () => {
         // current-context and a context name defined twice: the first file wins.
         const current = resolveCluster(base, env);
         assert.equal(await new Promise((r) => current.host.apply(r)), "https://a:6443");
+    });
+});
+
+describe("the Vault connection", () => {
+    const cfg = parseStackConfig({});
+
+    it("takes the address from config, then from VAULT_ADDR", () => {
+        assert.equal(
+            vaultProviderArgs({ ...cfg, vaultAddress: "https://a:8200" }, { VAULT_ADDR: "https://b:8200" }).address,
+            "https://a:8200",
+        );
+        assert.equal(vaultProviderArgs(cfg, { VAULT_ADDR: "https://b:8200" }).address, "https://b:8200");
+    });
+
+    it("names the key and the fix when neither is set", () => {
+        assert.throws(() => vaultProviderArgs(cfg, {}), /vaultAddress: not set; set config vaultAddress or export VAULT_ADDR/);
+    });
+
+    it("leaves the token to the provider ($VAULT_TOKEN) unless config has one, which stays secret", async () => {
+        assert.equal(vaultProviderArgs(cfg, { VAULT_ADDR: "https://b:8200" }).token, undefined);
+        const token = vaultProviderArgs({ ...cfg, vaultToken: "s.x" }, { VAULT_ADDR: "https://b:8200" }).token as pulumi.Output<string>;
+        assert.equal(await pulumi.isSecret(token), true);
     });
 });
