@@ -254,6 +254,17 @@ describe("one account, one role", () => {
         assert.equal(errors.length, 1);
         assert.match(errors[0], /ServiceAccount "y" in namespace "team-a"/);
     });
+    it("tells globs that share an account from globs that cannot", () => {
+        const ns = (namespace: string) =>
+            binding(namespace, { boundServiceAccountNames: ["api"], boundServiceAccountNamespaces: [namespace], allowWildcards: true });
+        const overlaps = (a: string, b: string) => checkBindingOverlaps([ns(a), ns(b)]).length === 1;
+        assert.equal(overlaps("team-*", "ops-*"), false);
+        assert.equal(overlaps("team-*", "*-api"), true); // team-api
+        assert.equal(overlaps("team-*", "team-a*"), true);
+        assert.equal(overlaps("*", "ops-*"), true);
+        assert.equal(overlaps("a*b", "a*c"), false);
+        assert.equal(overlaps("a*x*b", "a*y*b"), true); // axyb
+    });
     it("accepts an overlap only when both services opt in", () => {
         const a = binding("a", { serviceAccountName: "api", allowSharedServiceAccount: true });
         assert.equal(checkBindingOverlaps([a, binding("b", { namespace: "a", serviceAccountName: "api" })]).length, 1);
