@@ -39,7 +39,7 @@ export function resolveCluster(cfg: StackConfig, env: NodeJS.ProcessEnv = proces
     const sources = cfg.kubeconfig !== undefined ? [{ text: cfg.kubeconfig, label: "config kubeconfig" }] : readKubeconfigFiles(files);
     if (sources.length === 0) {
         if (explicitHost === undefined) {
-            throw new Error(
+            throw new pulumi.RunError(
                 "cluster: no kubeconfig found and kubernetesHost is not set; set config kubeconfig (--secret), clusterStack, or kubernetesHost and kubernetesCaCert, or point KUBECONFIG at the cluster.",
             );
         }

@@ -128,6 +128,9 @@ export function serviceArgs(s: ServiceConfig, cfg: Pick<ServiceAccessArgs, "auth
 }
 
 /**
+ * Stack errors are pulumi.RunError: the CLI prints the message alone, without a stack trace that
+ * would bury the field and the fix.
+ *
  * Parses raw config values (as `pulumi config` holds them: strings, booleans, parsed JSON) and
  * returns the typed config, or throws one error that lists every problem with its field and fix:
  * each service is parsed on its own, so one service's malformed field does not hide the value
@@ -145,7 +148,7 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
     const parsedServices = services.filter((s) => s !== undefined);
     if (top.success) errors.push(...crossChecks({ ...top.data, services: parsedServices.map((s) => s.service) }, parsedServices));
     if (!top.success || errors.length > 0) {
-        throw new Error(`invalid stack config:\n  - ${[...new Set(errors)].join("\n  - ")}`);
+        throw new pulumi.RunError(`invalid stack config:\n  - ${[...new Set(errors)].join("\n  - ")}`);
     }
     return { ...top.data, services: parsedServices.map((s) => s.service) };
 }

@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -38,7 +39,7 @@ export function mergeKubeconfigs(sources: readonly KubeconfigSource[]): Kubeconf
         try {
             doc = (parse(source.text) ?? {}) as KubeconfigDoc;
         } catch (e) {
-            throw new Error(`${source.label}: is not valid YAML (${(e as Error).message.split("\n")[0]}); give a kubeconfig.`);
+            throw new pulumi.RunError(`${source.label}: is not valid YAML (${(e as Error).message.split("\n")[0]}); give a kubeconfig.`);
         }
         merged["current-context"] ??= doc["current-context"] || undefined;
         for (const c of doc.contexts ?? []) if (!merged.contexts.some((x) => x.name === c.name)) merged.contexts.push(c);
@@ -62,16 +63,16 @@ export function mergeKubeconfigs(sources: readonly KubeconfigSource[]): Kubeconf
 export function endpointFromKubeconfig(doc: KubeconfigDoc, contextName: string | undefined, source: string): ClusterEndpoint {
     const wanted = contextName ?? doc["current-context"];
     if (!wanted) {
-        throw new Error(`${source}: has no current-context; set config kubeContext to one of its contexts.`);
+        throw new pulumi.RunError(`${source}: has no current-context; set config kubeContext to one of its contexts.`);
     }
     const context = doc.contexts?.find((c) => c.name === wanted);
     if (!context?.context?.cluster) {
         const names = (doc.contexts ?? []).map((c) => c.name).join(", ") || "none";
-        throw new Error(`${source}: has no context "${wanted}" (contexts: ${names}); set config kubeContext to one of them.`);
+        throw new pulumi.RunError(`${source}: has no context "${wanted}" (contexts: ${names}); set config kubeContext to one of them.`);
     }
     const cluster = doc.clusters?.find((c) => c.name === context.context!.cluster)?.cluster;
     if (!cluster?.server) {
-        throw new Error(`${source}: cluster "${context.context.cluster}" has no server; set config kubernetesHost.`);
+        throw new pulumi.RunError(`${source}: cluster "${context.context.cluster}" has no server; set config kubernetesHost.`);
     }
     let caCert: string | undefined;
     if (cluster["certificate-authority-data"]) {
@@ -80,7 +81,7 @@ export function endpointFromKubeconfig(doc: KubeconfigDoc, contextName: string |
         caCert = fs.readFileSync(cluster["certificate-authority"], "utf8");
     }
     if (!caCert) {
-        throw new Error(
+        throw new pulumi.RunError(
             `${source}: cluster "${context.context.cluster}" has no certificate-authority(-data); set config kubernetesCaCert to the API server's PEM CA.`,
         );
     }

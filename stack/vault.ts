@@ -10,7 +10,9 @@ import { StackConfig } from "./config";
 export function vaultProviderArgs(cfg: StackConfig, env: NodeJS.ProcessEnv = process.env): vault.ProviderArgs {
     const address = cfg.vaultAddress ?? env.VAULT_ADDR;
     if (!address) {
-        throw new Error("vaultAddress: not set; set config vaultAddress or export VAULT_ADDR (e.g. https://vault.example.com:8200).");
+        throw new pulumi.RunError(
+            "vaultAddress: not set; set config vaultAddress or export VAULT_ADDR (e.g. https://vault.example.com:8200).",
+        );
     }
     return {
         address,

@@ -139,6 +139,21 @@ for (const server of servers) {
             h.pulumiOk("preview", "--refresh", "--expect-no-changes", "--stack", stack);
         });
 
+        it("a config mistake stops `up` before any change, naming the field and the fix, without a stack trace", () => {
+            const kept = configured;
+            h.writeStackConfig(stack, {
+                ...extra,
+                services: [...kept.map(serviceConfig), { ...serviceConfig(delta), tokenType: "servise" }],
+            });
+            const run = h.pulumi("up", "--yes", "--skip-preview", "--stack", stack);
+            assert.notEqual(run.code, 0);
+            const out = run.stdout + run.stderr;
+            assert.match(out, /services\[4\]\.tokenType: "servise" is not a Vault token type; use one of default, service/);
+            assert.doesNotMatch(out, /at parseStackConfig|config\.ts:\d+/);
+            configure(kept, extra);
+            h.pulumiOk("preview", "--expect-no-changes", "--stack", stack);
+        });
+
         it("each service reads its own secret and is denied every other service's, and ungranted writes (N×N)", async () => {
             const admin = h.vaultAdmin();
             for (const s of matrix)
