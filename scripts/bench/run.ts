@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--n 1,10,100] [--runs K] [--mocks 1000 | --no-mocks] [--profile N]
+// npm run bench [-- --quick] [--n 1,10,100 | --n none] [--runs K] [--mocks 1000 | --no-mocks] [--profile N]
 // Measures the Pulumi lifecycle against the seed's CLI procedure and a direct-HTTP floor on the
 // benchmark's own local environment, then writes benchmarks/results.json, chart.svg and summary.md.
 import * as fs from "fs";
@@ -24,11 +24,12 @@ function options(argv: string[]): Options {
         const i = argv.indexOf(flag);
         return i >= 0 ? argv[i + 1] : undefined;
     };
-    const ns = value("--n")?.split(",").map(Number) ?? (quick ? [1, 10] : [1, 10, 100, 300]);
+    // "--n none": no CLI runs (e.g. only --mocks or --profile).
+    const ns = value("--n") === "none" ? [] : (value("--n")?.split(",").map(Number) ?? (quick ? [1, 10] : [1, 10, 100, 300]));
     if (ns.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--n: expected e.g. 1,10,100, got ${value("--n")}`);
     // Quick: one run of N=1,10 fits in about 2 minutes here; three runs do not (namespace deletion alone is ~5 s each).
     const runs = Number(value("--runs") ?? (quick ? 1 : 3));
-    // Quick skips the 1000-service mocks run (about 30 s here); --mocks N asks for it.
+    // Quick skips the 1000-service mocks runs (about 80 s here, three ways); --mocks N asks for them.
     const mocks = argv.includes("--no-mocks") ? undefined : Number(value("--mocks") ?? (quick ? NaN : 1000)) || undefined;
     const profile = value("--profile") === undefined ? undefined : Number(value("--profile"));
     return { ns, runs, mocks, profile };
@@ -74,23 +75,37 @@ async function main(): Promise<void> {
     }
 
     if (opts.mocks) {
-        const samples: { seconds: number; peakRssMiB?: number; registered: number }[] = [];
-        for (let run = 1; run <= opts.runs; run++) {
-            const r = ok(
-                "mocks",
-                await measure(
-                    "node",
-                    ["--import", "tsx", path.join(__dirname, "mocksChild.ts"), String(opts.mocks)],
-                    { ...process.env },
-                    repoDir,
-                ),
-            );
-            samples.push({ ...r, registered: JSON.parse(r.stdout.trim().split("\n").pop()!).registered });
-            log(`mocks N=${opts.mocks}: ${r.seconds.toFixed(2)} s, ${r.peakRssMiB?.toFixed(0)} MiB`);
+        // The same program three ways: through tsx (as the unit tests run it), compiled by tsc (as a
+        // published program runs), and compiled with 1-frame stack traces (the SDK records one for
+        // every internal promise; this shows what that costs).
+        const compiled = path.join(repoDir, ".local", "bench-js");
+        ok(
+            "tsc",
+            await measure(
+                "npx",
+                ["tsc", "-p", "tsconfig.json", "--outDir", compiled, "--declaration", "false", "--sourceMap", "false"],
+                process.env,
+                repoDir,
+            ),
+        );
+        const child = path.join("scripts", "bench", "mocksChild");
+        const ways: [string, string[]][] = [
+            ["tsx", ["--import", "tsx", `${child}.ts`]],
+            ["compiled", [path.join(compiled, `${child}.js`)]],
+            ["compiled, --stack-trace-limit=1", ["--stack-trace-limit=1", path.join(compiled, `${child}.js`)]],
+        ];
+        results.mocks = { n: opts.mocks, registered: 0, ways: {} };
+        for (const [way, args] of ways) {
+            const samples: Sample[] = [];
+            for (let run = 1; run <= opts.runs; run++) {
+                const r = ok(`mocks (${way})`, await measure("node", [...args, String(opts.mocks)], { ...process.env }, repoDir));
+                results.mocks.registered = JSON.parse(r.stdout.trim().split("\n").pop()!).registered;
+                samples.push(r);
+                log(`mocks N=${opts.mocks} ${way}: ${r.seconds.toFixed(2)} s, ${r.peakRssMiB?.toFixed(0)} MiB`);
+            }
+            results.mocks.ways[way] = summarise(samples);
+            save();
         }
-        const s = summarise(samples);
-        results.mocks = { n: opts.mocks, seconds: s.seconds, peakRssMiB: s.peakRssMiB!, registered: samples[0].registered };
-        save();
     }
 
     if (opts.profile) {
@@ -98,9 +113,10 @@ async function main(): Promise<void> {
         const variants: [string, string[], NodeJS.ProcessEnv][] = [
             ["default", [], {}],
             ["--parallel 32", ["--parallel", "32"], {}],
-            ["--parallel 64", ["--parallel", "64"], {}],
             ["--skip-preview", ["--skip-preview"], {}],
             ["PULUMI_SKIP_CHECKPOINTS=true", [], { PULUMI_SKIP_CHECKPOINTS: "true" }],
+            // The language host passes NODE_OPTIONS on to the program's node process.
+            ["NODE_OPTIONS=--stack-trace-limit=1", [], { NODE_OPTIONS: "--stack-trace-limit=1" }],
         ];
         results.profile = results.profile ?? {};
         for (const [name, flags, extra] of variants) {
