@@ -5,6 +5,7 @@
  * which of several matching patterns Vault applies. If the rendering drifts from what the rules
  * mean, the capabilities Vault reports stop matching these expectations.
  */
+import { kvV2MountsOf, ServiceMountArgs } from "../../components/serviceAccess";
 
 /** The config of one service, as written in the stack (the fields the oracle reads). */
 export interface ServiceRulesConfig {
@@ -52,12 +53,6 @@ interface Grant {
     capabilities: Set<string>;
 }
 
-/** The service's own kv-v2 mount (default type kv-v2) and the stack's listed ones. */
-function kvV2MountsOf(service: ServiceRulesConfig, kvV2Mounts: readonly string[]): string[] {
-    const own = service.mount && (service.mount.type ?? "kv-v2") === "kv-v2" ? [service.mount.path] : [];
-    return [...kvV2Mounts, ...own].map((m) => m.replace(/^\/+|\/+$/g, ""));
-}
-
 /** The API-path patterns one rule stands for: as written, or each endpoint of a logical kv-v2 key. */
 function grantsOfRule(rule: ServiceRulesConfig["rules"][number], kvV2Mounts: readonly string[]): Grant[] {
     const mount = kvV2Mounts.filter((m) => rule.path.startsWith(`${m}/`)).sort((a, b) => b.length - a.length)[0];
@@ -75,7 +70,8 @@ function grantsOfRule(rule: ServiceRulesConfig["rules"][number], kvV2Mounts: rea
 
 /** Every pattern the service's rules touch, the same pattern's grants merged. */
 function grantsOf(service: ServiceRulesConfig, kvV2Mounts: readonly string[]): Grant[] {
-    const mounts = kvV2MountsOf(service, kvV2Mounts);
+    // Which mounts are kv-v2 is a fact of the config, read as the component reads it.
+    const mounts = kvV2MountsOf({ mount: service.mount as ServiceMountArgs | undefined, kvV2Mounts: [...kvV2Mounts] });
     const merged = new Map<string, Set<string>>();
     for (const grant of service.rules.flatMap((r) => grantsOfRule(r, mounts))) {
         const caps = merged.get(grant.pattern) ?? new Set<string>();
