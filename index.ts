@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as vault from "@pulumi/vault";
 import { KubernetesAuthBackend, ServiceAccess, TokenReviewer } from "./components";
 import { resolveCluster } from "./stack/cluster";
-import { readStackConfig, serviceArgs } from "./stack/config";
+import { readStackConfig, reviewerArgs, serviceArgs } from "./stack/config";
 import { stackOutputs } from "./stack/outputs";
 import { vaultProviderArgs } from "./stack/vault";
 
@@ -17,11 +17,7 @@ const k8sProvider = new k8s.Provider("cluster", { kubeconfig: cluster.kubeconfig
 const vaultProvider = new vault.Provider("vault", vaultConnection);
 
 // Steps 1-2: the reviewer ServiceAccount, its auth-delegator binding and its token Secret.
-const tokenReviewer = new TokenReviewer(
-    "reviewer",
-    { namespace: cfg.reviewerNamespace, createNamespace: cfg.createReviewerNamespace, serviceAccountName: cfg.reviewerServiceAccount },
-    { providers: { kubernetes: k8sProvider } },
-);
+const tokenReviewer = new TokenReviewer("reviewer", reviewerArgs(cfg), { providers: { kubernetes: k8sProvider } });
 
 // Step 3: the kubernetes auth method, wired from the cluster's outputs and the reviewer's JWT.
 const backend = new KubernetesAuthBackend(
@@ -57,5 +53,6 @@ const outputs = stackOutputs(backend, tokenReviewer, services);
 export const authPath = outputs.authPath;
 export const authAccessor = outputs.authAccessor;
 export const kubernetesHost = outputs.kubernetesHost;
+export const kubernetesCaCert = outputs.kubernetesCaCert;
 export const reviewer = outputs.reviewer;
 export const serviceAccess = outputs.serviceAccess;

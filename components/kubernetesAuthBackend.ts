@@ -1,40 +1,71 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import { checkHttpsUrl, checkMountPath, checkPemCertificates, checkPemKeys, checkRequired, known, throwIfInvalid } from "./validation";
+import {
+    checkHttpsUrl,
+    checkMountPath,
+    checkPemCertificates,
+    checkPemKeys,
+    checkRequired,
+    FieldOf,
+    known,
+    throwIfInvalid,
+} from "./validation";
 
 /** The defaults of KubernetesAuthBackendArgs, written once (the stack's config schema uses them too). */
-export const kubernetesAuthBackendDefaults = { path: "kubernetes", writeOnlyJwt: true, disableLocalCaJwt: true } as const;
+export const kubernetesAuthBackendDefaults = {
+    path: "kubernetes",
+    description: "Kubernetes auth (managed by Pulumi)",
+    writeOnlyJwt: true,
+    disableLocalCaJwt: true,
+} as const;
 
 export interface KubernetesAuthBackendArgs {
-    /** Where the auth method is mounted: services log in at /v1/auth/<path>/login. Default: "kubernetes". */
-    path?: pulumi.Input<string>;
-    /** Description shown in Vault. Default: "Kubernetes auth (managed by Pulumi)". */
-    description?: pulumi.Input<string>;
+    /**
+     * Where the auth method is mounted: services log in at /v1/auth/<path>/login. Default: "kubernetes".
+     * @default "kubernetes"
+     */
+    readonly path?: pulumi.Input<string>;
+    /**
+     * Description shown in Vault. Default: "Kubernetes auth (managed by Pulumi)".
+     * @default "Kubernetes auth (managed by Pulumi)"
+     */
+    readonly description?: pulumi.Input<string>;
     /** API server address Vault itself can reach, https://HOST[:PORT]. */
-    kubernetesHost: pulumi.Input<string>;
+    readonly kubernetesHost: pulumi.Input<string>;
     /** PEM CA certificate(s) of the API server. */
-    kubernetesCaCert: pulumi.Input<string>;
+    readonly kubernetesCaCert: pulumi.Input<string>;
     /** JWT Vault presents to the TokenReview API (a secret), e.g. TokenReviewer.reviewerJwt. */
-    tokenReviewerJwt: pulumi.Input<string>;
+    readonly tokenReviewerJwt: pulumi.Input<string>;
     /**
      * Send the JWT through the provider's write-only field, so the Vault resource keeps no copy of it
      * in state. It is re-sent whenever it or any other config field changes (see jwtVersion).
      * Default: true.
+     * @default true
      */
-    writeOnlyJwt?: boolean;
-    /** Expected "iss" claim of service tokens; setting it turns issuer validation on. Default: unset. */
-    issuer?: pulumi.Input<string>;
-    /** Skip "iss" validation. Default: true unless `issuer` is set. */
-    disableIssValidation?: pulumi.Input<boolean>;
-    /** Do not use Vault's own pod CA/JWT; right when Vault runs outside the cluster. Default: true. */
-    disableLocalCaJwt?: pulumi.Input<boolean>;
+    readonly writeOnlyJwt?: boolean;
+    /**
+     * Expected "iss" claim of service tokens; setting it turns issuer validation on. Default: unset.
+     * @default unset
+     */
+    readonly issuer?: pulumi.Input<string>;
+    /**
+     * Skip "iss" validation. Default: true unless `issuer` is set.
+     * @default true unless `issuer` is set
+     */
+    readonly disableIssValidation?: pulumi.Input<boolean>;
+    /**
+     * Do not use Vault's own pod CA/JWT; right when Vault runs outside the cluster. Default: true.
+     * @default true
+     */
+    readonly disableLocalCaJwt?: pulumi.Input<boolean>;
     /**
      * PEM public keys (or certificates) that service-token signatures are checked against. Vault
      * still calls the TokenReview API for every login; the keys add a local signature check.
      * Default: none.
+     * @default none
      */
-    pemKeys?: pulumi.Input<pulumi.Input<string>[]>;
+    readonly pemKeys?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /**
@@ -48,6 +79,8 @@ export class KubernetesAuthBackend extends pulumi.ComponentResource {
     public readonly accessor: pulumi.Output<string>;
     /** API server address Vault calls for TokenReview. */
     public readonly kubernetesHost: pulumi.Output<string>;
+    /** PEM CA certificate(s) Vault pins the API server to (newline-terminated); public, not a secret. */
+    public readonly kubernetesCaCert: pulumi.Output<string>;
 
     constructor(name: string, args: KubernetesAuthBackendArgs, opts?: pulumi.ComponentResourceOptions) {
         throwIfInvalid(validateKubernetesAuthBackendArgs(args), `KubernetesAuthBackend "${name}"`);
@@ -58,7 +91,7 @@ export class KubernetesAuthBackend extends pulumi.ComponentResource {
             {
                 type: "kubernetes",
                 path: args.path ?? kubernetesAuthBackendDefaults.path,
-                description: args.description ?? "Kubernetes auth (managed by Pulumi)",
+                description: args.description ?? kubernetesAuthBackendDefaults.description,
             },
             { parent: this },
         );
@@ -88,13 +121,26 @@ export class KubernetesAuthBackend extends pulumi.ComponentResource {
                     ? { tokenReviewerJwtWo: jwt, tokenReviewerJwtWoVersion: jwtVersion(jwt, config) }
                     : { tokenReviewerJwt: jwt }),
             },
-            { parent: this, additionalSecretOutputs: ["tokenReviewerJwt", "tokenReviewerJwtWo"] },
+            {
+                parent: this,
+                additionalSecretOutputs: ["tokenReviewerJwt", "tokenReviewerJwtWo"],
+                // A drift repaired by `up --refresh` (a config edited by hand) is an update with an
+                // unchanged version: the provider would write the config without the JWT. A
+                // replacement is a create, which always sends it (the provider's delete is a no-op).
+                replaceOnChanges: writeOnly ? Object.keys(config) : [],
+            },
         );
 
         this.path = backend.path;
         this.accessor = backend.accessor;
         this.kubernetesHost = host;
-        this.registerOutputs({ path: this.path, accessor: this.accessor, kubernetesHost: this.kubernetesHost });
+        this.kubernetesCaCert = caCert;
+        this.registerOutputs({
+            path: this.path,
+            accessor: this.accessor,
+            kubernetesHost: this.kubernetesHost,
+            kubernetesCaCert: this.kubernetesCaCert,
+        });
     }
 
     private checked<T>(errors: string[], value: T): T {
@@ -126,22 +172,39 @@ function canonical(fields: Record<string, unknown>): [string, unknown][] {
         .sort(([a], [b]) => a.localeCompare(b));
 }
 
-export function validateKubernetesAuthBackendArgs(args: KubernetesAuthBackendArgs, field = "authBackend"): string[] {
+/** Every problem of the args, under the names `fieldOf` gives (the argument names by default). */
+export function validateKubernetesAuthBackendArgs(
+    args: KubernetesAuthBackendArgs,
+    fieldOf: FieldOf<keyof KubernetesAuthBackendArgs> = (k) => k,
+): string[] {
     return [
         ...checkRequired(
-            `${field}.kubernetesHost`,
+            fieldOf("kubernetesHost"),
             args.kubernetesHost,
             "give the API server address Vault can reach (https://HOST:PORT), or a kubeconfig to take it from.",
         ),
         ...checkRequired(
-            `${field}.kubernetesCaCert`,
+            fieldOf("kubernetesCaCert"),
             args.kubernetesCaCert,
             "give the API server's PEM CA, or a kubeconfig to take it from.",
         ),
-        ...checkRequired(`${field}.tokenReviewerJwt`, args.tokenReviewerJwt, "give the reviewer JWT, e.g. TokenReviewer.reviewerJwt."),
-        ...checkMountPath(`${field}.path`, known(args.path)),
-        ...checkHttpsUrl(`${field}.kubernetesHost`, known(args.kubernetesHost)),
-        ...checkPemCertificates(`${field}.kubernetesCaCert`, known(args.kubernetesCaCert)),
-        ...checkPemKeys(`${field}.pemKeys`, known(args.pemKeys)),
+        ...checkRequired(fieldOf("tokenReviewerJwt"), args.tokenReviewerJwt, "give the reviewer JWT, e.g. TokenReviewer.reviewerJwt."),
+        ...checkKubernetesAuthBackendValues(args, fieldOf),
+    ];
+}
+
+/**
+ * The checks of the values known now (Outputs are checked once they arrive). The stack runs them on
+ * its config before anything is registered, when the cluster and the JWT are not resolved yet.
+ */
+export function checkKubernetesAuthBackendValues(
+    args: Partial<KubernetesAuthBackendArgs>,
+    fieldOf: FieldOf<keyof KubernetesAuthBackendArgs> = (k) => k,
+): string[] {
+    return [
+        ...checkMountPath(fieldOf("path"), known(args.path)),
+        ...checkHttpsUrl(fieldOf("kubernetesHost"), known(args.kubernetesHost)),
+        ...checkPemCertificates(fieldOf("kubernetesCaCert"), known(args.kubernetesCaCert)),
+        ...checkPemKeys(fieldOf("pemKeys"), known(args.pemKeys)),
     ];
 }

@@ -70,6 +70,7 @@ export interface PolicyRule {
      * true: the path is a Vault API path, rendered as written. false: a logical kv-v2 path, always
      * expanded. Unset: logical on a kv-v2 mount (an error when ambiguous), as written elsewhere.
      * Default: unset.
+     * @default unset
      */
     readonly apiPath?: boolean;
 }

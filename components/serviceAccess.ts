@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { kubernetesAuthBackendDefaults } from "./kubernetesAuthBackend";
-import { checkPolicyRules, PolicyRule, renderPolicy } from "./policyDocument";
+import { checkKvV2Mounts, checkPolicyRules, PolicyRule, renderPolicy } from "./policyDocument";
 import {
     checkBoundList,
     checkKubernetesName,
@@ -15,6 +15,7 @@ import {
     checkTtls,
     known,
     mountsCollide,
+    FieldOf,
     throwIfInvalid,
 } from "./validation";
 
@@ -55,84 +56,148 @@ export interface ServiceMountArgs {
      * "kv-v2" (versioned; rules on it are expanded to data/, metadata/ and the other kv-v2 endpoints)
      * or "kv" (version 1).
      * Default: "kv-v2".
+     * @default "kv-v2"
      */
     readonly type?: MountType;
-    /** Description shown in Vault. Default: "Secrets of <service>". */
+    /**
+     * Description shown in Vault. Default: "Secrets of <service>".
+     * @default "Secrets of <service>"
+     */
     readonly description?: string;
 }
 
 export interface ServiceAccessArgs {
     /** Kubernetes namespace the service runs in. */
     readonly namespace: string;
-    /** Create that namespace (usually it belongs to the service's own deployment). Default: false. */
+    /**
+     * Create that namespace (usually it belongs to the service's own deployment). Default: false.
+     * @default false
+     */
     readonly createNamespace?: boolean;
-    /** ServiceAccount the service's pods run as. Default: the component's name. */
+    /**
+     * ServiceAccount the service's pods run as. Default: the component's name.
+     * @default the component's name
+     */
     readonly serviceAccountName?: string;
-    /** Create that ServiceAccount (true) or bind the role to an existing one (false). Default: true. */
+    /**
+     * Create that ServiceAccount (true) or bind the role to an existing one (false). Default: true.
+     * @default true
+     */
     readonly createServiceAccount?: boolean;
-    /** Names the role accepts; names and namespaces are matched independently. Default: [serviceAccountName]. */
+    /**
+     * Names the role accepts; names and namespaces are matched independently. Default: [serviceAccountName].
+     * @default [serviceAccountName]
+     */
     readonly boundServiceAccountNames?: string[];
-    /** Namespaces the role accepts. Default: [namespace]. */
+    /**
+     * Namespaces the role accepts. Default: [namespace].
+     * @default [namespace]
+     */
     readonly boundServiceAccountNamespaces?: string[];
-    /** Accept "*" in bound names or namespaces: a wildcard lets every matching account in. Default: false. */
+    /**
+     * Accept "*" in bound names or namespaces: a wildcard lets every matching account in. Default: false.
+     * @default false
+     */
     readonly allowWildcards?: boolean;
     /**
      * Accept a binding to a namespace's `default` ServiceAccount, which every pod without its own
      * account runs as: the role would be open to all of them.
      * Default: false.
+     * @default false
      */
     readonly allowDefaultServiceAccount?: boolean;
     /**
-     * Accept a binding that overlaps another service's (the same account could log in to two roles).
-     * Checked across services by the stack (see checkBindingOverlaps).
+     * Accept a binding that overlaps another service's (the same account could log in to two roles);
+     * both services must set it. Overlaps are found where services are declared together: the
+     * stack checks its services, a program can call checkBindingOverlaps.
      * Default: false.
+     * @default false
      */
     readonly allowSharedServiceAccount?: boolean;
     /**
      * Accept rules on paths outside the service's own mount and the listed kvV2Mounts (e.g. `sys/*`,
      * another service's mount). A `deny` rule is accepted anywhere.
      * Default: false.
+     * @default false
      */
     readonly allowPathsOutsideMounts?: boolean;
-    /** Accept the `sudo` capability, which opens root-protected endpoints. Default: false. */
+    /**
+     * Accept the `sudo` capability, which opens root-protected endpoints. Default: false.
+     * @default false
+     */
     readonly allowSudo?: boolean;
     /**
      * When the service is removed from the stack, delete its mount (and every secret in it) and its
      * namespace (and everything in it). By default both are kept (Pulumi's retainOnDelete): only the
      * role, the policy and the ServiceAccount go.
      * Default: false.
+     * @default false
      */
     readonly deleteDataOnRemoval?: boolean;
     /**
-     * Names this service had before (its component name, e.g. the stack config's `name`): they become
-     * aliases, so a rename moves no resource. Keep the real names (roleName, policyName,
+     * Names this service had before (in a stack, its `name`; in a program, the component's name): they
+     * become aliases, so a rename moves no resource. Keep the real names (roleName, policyName,
      * serviceAccountName) explicit when renaming, or they follow the new name.
      * Default: none.
+     * @default none
      */
     readonly formerNames?: string[];
-    /** Path of the kubernetes auth method the role lives on, e.g. KubernetesAuthBackend.path. Default: "kubernetes". */
+    /**
+     * Path of the kubernetes auth method the role lives on, e.g. KubernetesAuthBackend.path. Default: "kubernetes".
+     * @default "kubernetes"
+     */
     readonly authPath?: pulumi.Input<string>;
-    /** Vault role name. Default: the component's name. */
+    /**
+     * Vault role name. Default: the component's name.
+     * @default the component's name
+     */
     readonly roleName?: string;
-    /** Vault policy name. Default: the component's name. */
+    /**
+     * Vault policy name. Default: the component's name.
+     * @default the component's name
+     */
     readonly policyName?: string;
     /** What the service may do in Vault. */
     readonly rules: PolicyRule[];
-    /** Existing kv-v2 mounts the rules refer to (e.g. ["secret"]); rules on them are expanded. Default: none. */
+    /**
+     * Existing kv-v2 mounts the rules refer to (e.g. ["secret"]); rules on them are expanded. Default: none.
+     * @default none
+     */
     readonly kvV2Mounts?: string[];
-    /** A secrets engine to mount for this service. Default: none. */
+    /**
+     * A secrets engine to mount for this service. Default: none.
+     * @default none
+     */
     readonly mount?: ServiceMountArgs;
-    /** Lifetime of the Vault token, in seconds. Default: 3600. */
+    /**
+     * Lifetime of the Vault token, in seconds. Default: 3600.
+     * @default 3600
+     */
     readonly tokenTtl?: number;
-    /** Maximum lifetime after renewals, in seconds. Default: 86400. */
+    /**
+     * Maximum lifetime after renewals, in seconds. Default: 86400.
+     * @default 86400
+     */
     readonly tokenMaxTtl?: number;
-    /** Audience the service's JWT must carry; unset accepts any audience. Default: unset. */
+    /**
+     * Audience the service's JWT must carry; unset accepts any audience. Default: unset.
+     * @default unset
+     */
     readonly audience?: string;
-    /** Vault token type. Default: "default". */
+    /**
+     * Vault token type. Default: "default".
+     * @default "default"
+     */
     readonly tokenType?: TokenType;
-    /** Leave the "default" policy off the token. Default: false. */
+    /**
+     * Leave the "default" policy off the token. Default: false.
+     * @default false
+     */
     readonly tokenNoDefaultPolicy?: boolean;
-    /** What the identity alias is named after. Default: Vault's default (serviceaccount_uid). */
+    /**
+     * What the identity alias is named after. Default: Vault's default (serviceaccount_uid).
+     * @default Vault's default (serviceaccount_uid)
+     */
     readonly aliasNameSource?: AliasNameSource;
 }
 
@@ -268,42 +333,54 @@ export function loginExample(authPath: string, roleName: string, audience?: stri
     return `curl --silent --request POST --data '${body}' "$VAULT_ADDR/v1/auth/${authPath}/login"`;
 }
 
-export function validateServiceAccessArgs(name: string, args: ServiceAccessArgs, field = "args"): string[] {
+/** What validateServiceAccessArgs reports under: an argument, or the component's name. */
+export type ServiceField = keyof ServiceAccessArgs | "name";
+
+/**
+ * Every problem of a service's args, each under the name the caller's user wrote: `fieldOf` maps an
+ * argument to it (a program's argument names by default; the stack passes its config keys).
+ */
+export function validateServiceAccessArgs(name: string, args: ServiceAccessArgs, fieldOf: FieldOf<ServiceField> = (k) => k): string[] {
     const errors = [
-        ...checkRequired(`${field}.namespace`, args.namespace, "give the Kubernetes namespace the service runs in."),
-        ...checkNamespace(`${field}.namespace`, args.namespace),
-        ...checkKubernetesName(`${field}.serviceAccountName`, args.serviceAccountName ?? name),
-        ...checkRoleName(`${field}.roleName`, args.roleName ?? name),
-        ...checkPolicyName(`${field}.policyName`, args.policyName ?? name),
-        ...checkBoundList(`${field}.boundServiceAccountNames`, args.boundServiceAccountNames, args.allowWildcards ?? false),
-        ...checkBoundList(`${field}.boundServiceAccountNamespaces`, args.boundServiceAccountNamespaces, args.allowWildcards ?? false),
+        ...checkRequired(fieldOf("namespace"), args.namespace, "give the Kubernetes namespace the service runs in."),
+        ...checkNamespace(fieldOf("namespace"), args.namespace),
+        ...checkKubernetesName(fieldOf("serviceAccountName"), args.serviceAccountName ?? name),
+        ...checkRoleName(fieldOf("roleName"), args.roleName ?? name),
+        ...checkPolicyName(fieldOf("policyName"), args.policyName ?? name),
+        ...checkBoundList(fieldOf("boundServiceAccountNames"), args.boundServiceAccountNames, args.allowWildcards ?? false),
+        ...checkBoundList(fieldOf("boundServiceAccountNamespaces"), args.boundServiceAccountNamespaces, args.allowWildcards ?? false),
         ...(args.boundServiceAccountNamespaces ?? [])
             .filter((n) => !n.includes("*"))
-            .flatMap((n) => checkNamespace(`${field}.boundServiceAccountNamespaces`, n)),
-        ...checkPolicyRules(`${field}.rules`, args.rules ?? [], kvV2MountsOf(args)),
-        ...checkRulesWithinMounts(`${field}.rules`, args),
-        ...checkDefaultServiceAccount(field, name, args),
-        ...checkTtls(field, args.tokenTtl ?? serviceAccessDefaults.tokenTtl, args.tokenMaxTtl ?? serviceAccessDefaults.tokenMaxTtl),
+            .flatMap((n) => checkNamespace(fieldOf("boundServiceAccountNamespaces"), n)),
+        ...checkPolicyRules(fieldOf("rules"), args.rules ?? [], kvV2MountsOf(args)),
+        ...checkRulesWithinMounts(fieldOf("rules"), args),
+        ...checkDefaultServiceAccount(fieldOf, { ...args, name }),
+        ...checkTtls(
+            [fieldOf("tokenTtl"), fieldOf("tokenMaxTtl")],
+            args.tokenTtl ?? serviceAccessDefaults.tokenTtl,
+            args.tokenMaxTtl ?? serviceAccessDefaults.tokenMaxTtl,
+        ),
         // The types say so, but JavaScript and other languages' programs reach here unchecked.
-        ...checkOneOf(`${field}.tokenType`, args.tokenType, Object.values(TokenType)),
-        ...checkOneOf(`${field}.aliasNameSource`, args.aliasNameSource, Object.values(AliasNameSource)),
-        ...(args.kvV2Mounts ?? []).flatMap((m) => checkMountPath(`${field}.kvV2Mounts`, m)),
+        ...checkOneOf(fieldOf("tokenType"), args.tokenType, Object.values(TokenType)),
+        ...checkOneOf(fieldOf("aliasNameSource"), args.aliasNameSource, Object.values(AliasNameSource)),
+        ...(args.kvV2Mounts ?? []).flatMap((m, i) => checkMountPath(`${fieldOf("kvV2Mounts")}[${i}]`, m)),
+        ...checkKvV2Mounts(fieldOf("kvV2Mounts"), args.kvV2Mounts ?? []),
     ];
     if (args.mount) {
         errors.push(
-            ...checkMountPath(`${field}.mount.path`, args.mount.path),
-            ...checkOneOf(`${field}.mount.type`, args.mount.type, Object.values(MountType)),
+            ...checkMountPath(`${fieldOf("mount")}.path`, args.mount.path),
+            ...checkOneOf(`${fieldOf("mount")}.type`, args.mount.type, Object.values(MountType)),
         );
         for (const existing of args.kvV2Mounts ?? []) {
             if (mountsCollide(args.mount.path, existing)) {
                 errors.push(
-                    `${field}.mount.path: "${args.mount.path}" collides with kvV2Mounts entry "${existing}" (an existing mount); choose another path.`,
+                    `${fieldOf("mount")}.path: "${args.mount.path}" collides with kvV2Mounts entry "${existing}" (an existing mount); choose another path.`,
                 );
             }
         }
         const authPath = known(args.authPath);
         if (authPath !== undefined && mountsCollide(args.mount.path, authPath)) {
-            errors.push(`${field}.mount.path: "${args.mount.path}" collides with the auth path "${authPath}"; choose another path.`);
+            errors.push(`${fieldOf("mount")}.path: "${args.mount.path}" collides with the auth path "${authPath}"; choose another path.`);
         }
     }
     return errors;
@@ -332,14 +409,14 @@ function checkRulesWithinMounts(field: string, args: ServiceAccessArgs): string[
     return errors;
 }
 
-/** Every pod of a namespace without its own account runs as `default`: a role bound to it is open to all of them. */
-function checkDefaultServiceAccount(field: string, name: string, args: ServiceAccessArgs): string[] {
-    const names = args.boundServiceAccountNames ?? [args.serviceAccountName ?? name];
-    if (args.allowDefaultServiceAccount || !names.includes("default")) return [];
+/** Every pod of a namespace without its own account runs as `default`: a role bound to it (or to a glob matching it) is open to all of them. */
+function checkDefaultServiceAccount(fieldOf: FieldOf<ServiceField>, args: ServiceAccessArgs & { name?: string }): string[] {
+    const names = args.boundServiceAccountNames ?? [args.serviceAccountName ?? args.name ?? ""];
+    if (args.allowDefaultServiceAccount || !names.some((n) => boundValuesOverlap(n, "default"))) return [];
     // Reported under the field that named it: the bound list, or else the account (or the service's name).
     const key = args.boundServiceAccountNames ? "boundServiceAccountNames" : args.serviceAccountName ? "serviceAccountName" : "name";
     return [
-        `${field}.${key}: binds the namespace's "default" ServiceAccount, which every pod without its own account runs as; give the service its own serviceAccountName, or set allowDefaultServiceAccount: true.`,
+        `${fieldOf(key)}: binds the namespace's "default" ServiceAccount, which every pod without its own account runs as; give the service its own serviceAccountName, or set allowDefaultServiceAccount: true.`,
     ];
 }
 

@@ -1,17 +1,32 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { checkKubernetesName, checkNamespace, known, throwIfInvalid } from "./validation";
+import { checkKubernetesName, checkNamespace, FieldOf, known, throwIfInvalid } from "./validation";
 
 /** The defaults of TokenReviewerArgs, written once (the stack's config schema uses them too). */
 export const tokenReviewerDefaults = { namespace: "vault-auth", createNamespace: true, serviceAccountName: "vault-auth" } as const;
 
+/**
+ * Marks the reviewer's ServiceAccount and ClusterRoleBinding, so that tools (the policy pack's
+ * k8s-reviewer-binding-scope rule, `kubectl get -l`) recognise them whatever their names.
+ */
+const reviewerLabels = { "app.kubernetes.io/component": "vault-token-reviewer" };
+
 export interface TokenReviewerArgs {
-    /** Namespace of the reviewer ServiceAccount. Default: "vault-auth" (kept out of "default"). */
-    namespace?: pulumi.Input<string>;
-    /** Create the namespace (true) or use one that already exists (false). Default: true. */
-    createNamespace?: boolean;
-    /** Name of the ServiceAccount Vault uses to call the TokenReview API. Default: "vault-auth". */
-    serviceAccountName?: pulumi.Input<string>;
+    /**
+     * Namespace of the reviewer ServiceAccount, kept out of "default". Default: "vault-auth".
+     * @default "vault-auth"
+     */
+    readonly namespace?: pulumi.Input<string>;
+    /**
+     * Create the namespace (true) or use one that already exists (false). Default: true.
+     * @default true
+     */
+    readonly createNamespace?: boolean;
+    /**
+     * Name of the ServiceAccount Vault uses to call the TokenReview API. Default: "vault-auth".
+     * @default "vault-auth"
+     */
+    readonly serviceAccountName?: pulumi.Input<string>;
 }
 
 /**
@@ -50,14 +65,14 @@ export class TokenReviewer extends pulumi.ComponentResource {
         const saName = args.serviceAccountName ?? tokenReviewerDefaults.serviceAccountName;
 
         const namespace =
-            args.createNamespace === false
-                ? undefined
-                : new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: namespaceName } }, { parent: this });
+            (args.createNamespace ?? tokenReviewerDefaults.createNamespace)
+                ? new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: namespaceName } }, { parent: this })
+                : undefined;
         const nsName = namespace ? namespace.metadata.name : pulumi.output(namespaceName);
 
         const serviceAccount = new k8s.core.v1.ServiceAccount(
             `${name}-sa`,
-            { metadata: { name: saName, namespace: nsName } },
+            { metadata: { name: saName, namespace: nsName, labels: reviewerLabels } },
             { parent: this },
         );
 
@@ -65,7 +80,10 @@ export class TokenReviewer extends pulumi.ComponentResource {
             `${name}-auth-delegator`,
             {
                 // ":" cannot occur in a namespace or ServiceAccount name, so no two accounts share a binding name.
-                metadata: { name: pulumi.interpolate`vault-token-reviewer:${nsName}:${serviceAccount.metadata.name}` },
+                metadata: {
+                    name: pulumi.interpolate`vault-token-reviewer:${nsName}:${serviceAccount.metadata.name}`,
+                    labels: reviewerLabels,
+                },
                 roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" },
                 subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace: nsName }],
             },
@@ -106,10 +124,11 @@ export class TokenReviewer extends pulumi.ComponentResource {
     }
 }
 
-export function validateTokenReviewerArgs(args: TokenReviewerArgs, field = "tokenReviewer"): string[] {
+/** Every problem of the args, under the names `fieldOf` gives (the argument names by default). */
+export function validateTokenReviewerArgs(args: TokenReviewerArgs, fieldOf: FieldOf<keyof TokenReviewerArgs> = (k) => k): string[] {
     return [
-        ...checkNamespace(`${field}.namespace`, known(args.namespace)),
-        ...checkKubernetesName(`${field}.serviceAccountName`, known(args.serviceAccountName)),
+        ...checkNamespace(fieldOf("namespace"), known(args.namespace)),
+        ...checkKubernetesName(fieldOf("serviceAccountName"), known(args.serviceAccountName)),
     ];
 }
 

@@ -9,6 +9,12 @@ import * as pulumi from "@pulumi/pulumi";
  * names the field and says how to fix it.
  */
 
+/**
+ * Names a field the way its user wrote it: a program's argument names by default, a stack's config
+ * keys when the stack validates (e.g. "reviewerNamespace" for TokenReviewer's `namespace`).
+ */
+export type FieldOf<K extends string> = (key: K) => string;
+
 /** A Kubernetes DNS-1123 label: namespace names. */
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** A Kubernetes DNS-1123 subdomain: ServiceAccount and Secret names. */
@@ -130,8 +136,13 @@ export function checkPemKeys(field: string, values: readonly unknown[] | undefin
     if (values === undefined) return [];
     return values.flatMap((v, i) => {
         if (typeof v !== "string") return []; // an Output: checked by Vault at apply time
+        if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v)) {
+            return [
+                `${field}[${i}]: is a PRIVATE key, which must never be in stack config (pemKeys is not secret); give its public half (openssl pkey -pubout), and replace the key if it was committed.`,
+            ];
+        }
         try {
-            if (!v.trim().startsWith("-----BEGIN ")) throw new Error("no PEM header");
+            if (!/^-----BEGIN (PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE)-----/.test(v.trim())) throw new Error("not a public key");
             createPublicKey(v);
             return [];
         } catch {
@@ -161,18 +172,18 @@ export function checkBoundList(field: string, values: string[] | undefined, allo
     return [];
 }
 
-export function checkTtls(field: string, ttl: number | undefined, maxTtl: number | undefined): string[] {
+export function checkTtls([ttlField, maxTtlField]: [string, string], ttl: number | undefined, maxTtl: number | undefined): string[] {
     const errors: string[] = [];
-    for (const [name, value] of [
-        ["tokenTtl", ttl],
-        ["tokenMaxTtl", maxTtl],
+    for (const [field, value] of [
+        [ttlField, ttl],
+        [maxTtlField, maxTtl],
     ] as const) {
         if (value !== undefined && (!Number.isInteger(value) || value <= 0)) {
-            errors.push(`${field}.${name}: ${value} is not a positive whole number of seconds; use e.g. 3600.`);
+            errors.push(`${field}: ${value} is not a positive whole number of seconds; use e.g. 3600.`);
         }
     }
     if (errors.length === 0 && ttl !== undefined && maxTtl !== undefined && ttl > maxTtl) {
-        errors.push(`${field}.tokenTtl: ${ttl}s is above tokenMaxTtl ${maxTtl}s; lower tokenTtl or raise tokenMaxTtl.`);
+        errors.push(`${ttlField}: ${ttl}s is above tokenMaxTtl ${maxTtl}s; lower tokenTtl or raise tokenMaxTtl.`);
     }
     return errors;
 }

@@ -23,6 +23,11 @@ else
     fi
     # shellcheck disable=SC1091
     source "$LOCAL_DIR/env"
+    # A running environment is reused: it must be the server asked for, not silently the other one.
+    wanted=$(while (($# > 0)); do [[ $1 == --server ]] && echo "${2:-}"; shift; done)
+    if [[ -n $wanted && $wanted != "$VAULT_SERVER" ]]; then
+        die "the running local environment serves $VAULT_SERVER, not $wanted; run npm run local:down first, then npm run local:up -- --server $wanted"
+    fi
 fi
 
 prepare_stack "$stack"

@@ -1,27 +1,23 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { checkKvV2Mounts, RuleCapability } from "../components/policyDocument";
-import { kubernetesAuthBackendDefaults } from "../components/kubernetesAuthBackend";
-import { tokenReviewerDefaults } from "../components/tokenReviewer";
+import { RuleCapability } from "../components/policyDocument";
+import {
+    checkKubernetesAuthBackendValues,
+    KubernetesAuthBackendArgs,
+    kubernetesAuthBackendDefaults,
+} from "../components/kubernetesAuthBackend";
+import { TokenReviewerArgs, tokenReviewerDefaults, validateTokenReviewerArgs } from "../components/tokenReviewer";
 import {
     AliasNameSource,
     bindingOf,
     checkBindingOverlaps,
     MountType,
     ServiceAccessArgs,
+    ServiceField,
     TokenType,
     validateServiceAccessArgs,
 } from "../components/serviceAccess";
-import {
-    checkHttpsUrl,
-    checkKubernetesName,
-    checkMountPath,
-    checkNamespace,
-    checkPemCertificates,
-    checkPemKeys,
-    checkUnique,
-    mountsCollide,
-} from "../components/validation";
+import { checkUnique, FieldOf, mountsCollide } from "../components/validation";
 
 /**
  * The stack's configuration: its shape (zod, strict, so a misspelt key is an error rather than a
@@ -51,7 +47,7 @@ const rule = z.strictObject({
 });
 
 const service = z.strictObject({
-    name: z.string().min(1),
+    name: z.string().min(1).describe("Names the component, and by default the role, the policy and the ServiceAccount."),
     namespace: z.string(),
     createNamespace: z.boolean().optional(),
     serviceAccountName: z.string().optional(),
@@ -79,25 +75,77 @@ const service = z.strictObject({
     aliasNameSource: oneOf(AliasNameSource, "an alias name source").optional(),
 });
 
+// Each key's description is written here once: Pulumi.yaml's declarations and the README's tables
+// are generated from it (npm run docs:config; a unit test keeps them in step).
 const stackConfig = z.strictObject({
-    kubeconfig: z.string().optional(),
-    kubeContext: z.string().optional(),
-    clusterStack: z.string().optional(),
-    kubernetesHost: z.string().optional(),
-    kubernetesCaCert: z.string().optional(),
-    reviewerNamespace: z.string().default(tokenReviewerDefaults.namespace),
-    createReviewerNamespace: z.boolean().default(tokenReviewerDefaults.createNamespace),
-    reviewerServiceAccount: z.string().default(tokenReviewerDefaults.serviceAccountName),
-    authPath: z.string().default(kubernetesAuthBackendDefaults.path),
-    issuer: z.string().optional(),
-    disableLocalCaJwt: z.boolean().default(kubernetesAuthBackendDefaults.disableLocalCaJwt),
-    pemKeys: z.array(z.string()).optional(),
-    writeOnlyReviewerJwt: z.boolean().default(kubernetesAuthBackendDefaults.writeOnlyJwt),
-    vaultAddress: z.string().optional(),
-    vaultToken: z.string().optional(),
-    vaultSkipChildToken: z.boolean().default(false),
-    kvV2Mounts: z.array(z.string()).default([]),
-    services: z.array(service).default([]),
+    kubeconfig: z
+        .string()
+        .optional()
+        .describe(
+            "Kubeconfig contents of the cluster (set it with --secret). Unset: the ambient kubeconfig ($KUBECONFIG or ~/.kube/config).",
+        ),
+    kubeContext: z.string().optional().describe("Context of the kubeconfig to use. Unset: its current-context."),
+    clusterStack: z
+        .string()
+        .optional()
+        .describe('A stack (org/project/stack) whose "kubeconfig" output names the cluster; wins over kubeconfig.'),
+    kubernetesHost: z
+        .string()
+        .optional()
+        .describe("API server address as Vault reaches it (https://HOST:PORT); wins over the kubeconfig's. Unset: from the kubeconfig."),
+    kubernetesCaCert: z
+        .string()
+        .optional()
+        .describe("PEM CA of the API server; wins over the kubeconfig's. Unset: from the kubeconfig, else the token Secret's ca.crt."),
+    reviewerNamespace: z.string().default(tokenReviewerDefaults.namespace).describe("Namespace of the reviewer ServiceAccount."),
+    createReviewerNamespace: z
+        .boolean()
+        .default(tokenReviewerDefaults.createNamespace)
+        .describe("Create the reviewer namespace (false: use an existing one)."),
+    reviewerServiceAccount: z
+        .string()
+        .default(tokenReviewerDefaults.serviceAccountName)
+        .describe("The ServiceAccount whose token Vault presents to the TokenReview API."),
+    authPath: z
+        .string()
+        .default(kubernetesAuthBackendDefaults.path)
+        .describe("Mount path of the kubernetes auth method; logins go to /v1/auth/<authPath>/login."),
+    issuer: z
+        .string()
+        .optional()
+        .describe(
+            'Expected "iss" of service tokens; setting it turns issuer validation on (off without it: legacy Secret tokens and TokenRequest tokens carry different issuers).',
+        ),
+    disableLocalCaJwt: z
+        .boolean()
+        .default(kubernetesAuthBackendDefaults.disableLocalCaJwt)
+        .describe("Ignore Vault's own pod CA and JWT: right when Vault runs outside the cluster."),
+    pemKeys: z
+        .array(z.string())
+        .optional()
+        .describe(
+            "PEM public keys (checked as such) that service-token signatures must match; Vault still calls TokenReview for every login.",
+        ),
+    writeOnlyReviewerJwt: z
+        .boolean()
+        .default(kubernetesAuthBackendDefaults.writeOnlyJwt)
+        .describe("Send the reviewer JWT through the provider's write-only field, re-sent on every change of any auth-config field."),
+    vaultAddress: z.string().optional().describe("Vault/OpenBao address. Unset: $VAULT_ADDR."),
+    vaultToken: z
+        .string()
+        .optional()
+        .describe(
+            "Vault token for Pulumi (set it with --secret). Unset: $VAULT_TOKEN or ~/.vault-token, read by the provider and never stored.",
+        ),
+    vaultSkipChildToken: z
+        .boolean()
+        .default(false)
+        .describe("Use the token as it is instead of a short-lived child token (which needs auth/token/create)."),
+    kvV2Mounts: z
+        .array(z.string())
+        .default([])
+        .describe("Existing kv-v2 mounts that service rules refer to (rules on them are expanded to the kv-v2 API paths)."),
+    services: z.array(service).default([]).describe("The services, each with the fields below."),
 });
 
 export type StackConfig = z.infer<typeof stackConfig>;
@@ -113,8 +161,9 @@ type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] ext
 const serviceFieldsMatchArgs: SameKeys<Omit<ServiceConfig, "name">, Omit<ServiceAccessArgs, StackWideArgs>> = true;
 void serviceFieldsMatchArgs;
 
-/** The stack's config schema itself, for checks of Pulumi.yaml's declarations against it. */
+/** The schemas themselves: Pulumi.yaml's declarations and the README's tables are generated from them. */
 export const stackConfigSchema = stackConfig;
+export const serviceConfigSchema = service;
 
 /** Every key the project reads; anything else under the project's namespace is a typo. */
 export const configKeys = Object.keys(stackConfig.shape);
@@ -126,6 +175,24 @@ export function serviceArgs(s: ServiceConfig, cfg: Pick<ServiceAccessArgs, "auth
     const { name: _name, ...rest } = s;
     return { ...rest, authPath: cfg.authPath, kvV2Mounts: cfg.kvV2Mounts };
 }
+
+/** The TokenReviewer args the config describes. */
+export function reviewerArgs(cfg: StackConfig): TokenReviewerArgs {
+    return {
+        namespace: cfg.reviewerNamespace,
+        createNamespace: cfg.createReviewerNamespace,
+        serviceAccountName: cfg.reviewerServiceAccount,
+    };
+}
+
+/** The config key of each TokenReviewer argument (errors are reported under these). */
+const reviewerKeys: Record<keyof TokenReviewerArgs, string> = {
+    namespace: "reviewerNamespace",
+    createNamespace: "createReviewerNamespace",
+    serviceAccountName: "reviewerServiceAccount",
+};
+/** The auth backend's arguments keep their names in config, but these two. */
+const backendKeys: Partial<Record<keyof KubernetesAuthBackendArgs, string>> = { path: "authPath", writeOnlyJwt: "writeOnlyReviewerJwt" };
 
 /**
  * Stack errors are pulumi.RunError: the CLI prints the message alone, without a stack trace that
@@ -165,19 +232,21 @@ function describeIssue(issue: z.core.$ZodIssue, under: PropertyKey[] = []): stri
     return `${field || "config"}: ${issue.message}`;
 }
 
+/** A service's config fields, reported under its position and name; the stack-wide keys as they are. */
+function serviceFields(at: string): FieldOf<ServiceField> {
+    return (k) => (k === "kvV2Mounts" || k === "authPath" ? k : `${at}.${k}`);
+}
+
 /** Checks of values and across services; `positions` gives each parsed service its index in the config. */
 function crossChecks(cfg: StackConfig, positions: { service: ServiceConfig; index: number }[]): string[] {
     const at = (s: ServiceConfig) => `services[${positions.find((p) => p.service === s)!.index}] (${s.name})`;
     const errors = [
-        // Under the keys the user wrote (TokenReviewer checks the same values as namespace/serviceAccountName).
-        ...checkNamespace("reviewerNamespace", cfg.reviewerNamespace),
-        ...checkKubernetesName("reviewerServiceAccount", cfg.reviewerServiceAccount),
-        ...checkMountPath("authPath", cfg.authPath),
-        ...checkHttpsUrl("kubernetesHost", cfg.kubernetesHost),
-        ...checkPemCertificates("kubernetesCaCert", cfg.kubernetesCaCert),
-        ...checkPemKeys("pemKeys", cfg.pemKeys),
-        ...cfg.kvV2Mounts.flatMap((m, i) => checkMountPath(`kvV2Mounts[${i}]`, m)),
-        ...checkKvV2Mounts("kvV2Mounts", cfg.kvV2Mounts),
+        // The components' own checks, under the stack's keys.
+        ...validateTokenReviewerArgs(reviewerArgs(cfg), (k) => reviewerKeys[k]),
+        ...checkKubernetesAuthBackendValues(
+            { path: cfg.authPath, kubernetesHost: cfg.kubernetesHost, kubernetesCaCert: cfg.kubernetesCaCert, pemKeys: cfg.pemKeys },
+            (k) => backendKeys[k] ?? k,
+        ),
         ...checkUnique(
             "services[].name",
             cfg.services.map((s) => s.name),
@@ -203,7 +272,7 @@ function crossChecks(cfg: StackConfig, positions: { service: ServiceConfig; inde
                 .filter((f) => cfg.services.some((o) => o.name === f))
                 .map((f) => `${at(s)}.formerNames: "${f}" is the name of a current service; list only names no service has now.`),
         ),
-        ...cfg.services.flatMap((s) => validateServiceAccessArgs(s.name, serviceArgs(s, cfg), at(s))),
+        ...cfg.services.flatMap((s) => validateServiceAccessArgs(s.name, serviceArgs(s, cfg), serviceFields(at(s)))),
         // All roles live on the one auth mount: one account must not reach two of them.
         ...checkBindingOverlaps(cfg.services.map((s) => bindingOf(at(s), s.name, serviceArgs(s, cfg)))),
     ];

@@ -9,6 +9,8 @@ export interface StackOutputs {
     authPath: string;
     authAccessor: string;
     kubernetesHost: string;
+    /** PEM CA of the API server, as the auth method pins it (public: a team's stack compares it with its own cluster's). */
+    kubernetesCaCert: string;
     reviewer: { namespace: string; serviceAccountName: string; secretName: string; clusterRoleBindingName: string };
     serviceAccess: Record<string, ServiceOutput>;
 }
@@ -41,6 +43,7 @@ export function stackOutputs(
         authPath: backend.path,
         authAccessor: backend.accessor,
         kubernetesHost: backend.kubernetesHost,
+        kubernetesCaCert: backend.kubernetesCaCert,
         reviewer: {
             namespace: reviewer.namespace,
             serviceAccountName: reviewer.serviceAccountName,

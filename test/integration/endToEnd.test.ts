@@ -45,6 +45,10 @@ const secretPath = (s: TestService, key = "probe") => (s.kind === "kv-v2" ? `${s
 const secretBody = (s: TestService, owner: string) => (s.kind === "kv-v2" ? { data: { owner } } : { owner });
 const ownerOf = (s: TestService, body: any) => (s.kind === "kv-v2" ? body.data?.data?.owner : body.data?.owner);
 const nameOf = (urn: string) => urn.split("::").pop()!;
+/** The resources a preview would change (a replacement's several steps count once). */
+const changedResources = (steps: { op: string; urn: string }[]) => [
+    ...new Set(steps.filter((s) => !["same", "read", "refresh"].includes(s.op)).map((s) => nameOf(s.urn))),
+];
 
 // Both servers by default; VAULT_K8S_AUTH_IT_SERVERS=openbao narrows a local run to one.
 const servers = (process.env.VAULT_K8S_AUTH_IT_SERVERS ?? "openbao,vault").split(",") as ("openbao" | "vault")[];
@@ -97,7 +101,9 @@ for (const server of servers) {
             fs.rmSync(h.localDir, { recursive: true, force: true });
         });
 
-        it("the official plugins and the 3.248 language host are the ones running", () => {
+        it("the official plugins, the 3.248 language host and the named server are the ones running", async () => {
+            const health = await h.vaultAdmin().request("GET", "sys/health");
+            assert.equal(health.body.version, server === "openbao" ? "2.6.2" : "1.14.1", JSON.stringify(health.body));
             const plugins = h.pulumiOk("plugin", "ls").stdout;
             assert.match(plugins, /^vault\s+resource\s+7\.8\.0\b/m);
             assert.match(plugins, /^kubernetes\s+resource\s+4\.25\.0\b/m);
@@ -216,18 +222,29 @@ for (const server of servers) {
             for (const [field, change] of changes) {
                 config = { ...config, ...change };
                 configure(base, config);
-                const updates = previewSteps().filter((s) => s.op === "update");
-                assert.deepEqual(
-                    updates.map((s) => nameOf(s.urn)),
-                    ["kubernetes-config"],
-                    `${field}: only the auth config changes`,
-                );
+                // In write-only mode a field change replaces the config: a create always sends the JWT.
+                assert.deepEqual(changedResources(previewSteps()), ["kubernetes-config"], `${field}: only the auth config changes`);
                 up();
                 await everyServiceLogsIn().catch((e) => assert.fail(`after changing ${field}: ${(e as Error).message}`));
             }
             configure(base);
             up();
             await everyServiceLogsIn().catch((e) => assert.fail(`after resetting every field: ${(e as Error).message}`));
+        });
+
+        it("an auth config edited by hand (as `vault write …/config` does, without the JWT) is restored by `up --refresh`", async () => {
+            const admin = h.vaultAdmin();
+            const current = (await admin.request("GET", "auth/kubernetes/config")).body.data;
+            const edit = await admin.request("POST", "auth/kubernetes/config", {
+                kubernetes_host: `https://localhost:${h.env.APISERVER_PORT}`,
+                kubernetes_ca_cert: current.kubernetes_ca_cert,
+                disable_local_ca_jwt: true,
+            });
+            assert.ok([200, 204].includes(edit.status), JSON.stringify(edit.body));
+            assert.deepEqual(changedResources(previewSteps("--refresh")), ["kubernetes-config"]);
+            up("--refresh");
+            await everyServiceLogsIn().catch((e) => assert.fail(`after repairing the drift: ${(e as Error).message}`));
+            h.pulumiOk("preview", "--refresh", "--expect-no-changes", "--stack", stack);
         });
 
         it("in plain (non-write-only) JWT mode, config changes keep logins working too", async () => {
@@ -258,17 +275,38 @@ for (const server of servers) {
         });
 
         it("the provider's own arguments work: vaultAddress and vaultToken from config, vaultSkipChildToken both ways", async () => {
-            const { VAULT_ADDR: address, VAULT_TOKEN: token, ...withoutVault } = h.env;
-            for (const skip of [true, false]) {
+            const { VAULT_ADDR: address, VAULT_TOKEN: _admin, ...withoutVault } = h.env;
+            // A token that may do everything but issue child tokens: the flag decides whether `up` works.
+            const admin = h.vaultAdmin();
+            const policy = {
+                policy: 'path "*" { capabilities = ["create", "read", "update", "patch", "delete", "list", "sudo"] }\npath "auth/token/create" { capabilities = ["deny"] }',
+            };
+            assert.ok([200, 204].includes((await admin.request("PUT", "sys/policies/acl/no-child-tokens", policy)).status));
+            const created = await admin.request("POST", "auth/token/create", {
+                policies: ["no-child-tokens"],
+                no_default_policy: true,
+                ttl: "30m",
+            });
+            const token: string = created.body.auth.client_token;
+            for (const skip of [false, true]) {
                 configure(base, { vaultAddress: address, vaultSkipChildToken: skip });
-                h.pulumiOk("config", "set", "--secret", "vaultToken", token!, "--stack", stack);
+                h.pulumiOk("config", "set", "--secret", "vaultToken", token, "--stack", stack);
                 const run = h.pulumiWith(withoutVault, "up", "--yes", "--skip-preview", "--stack", stack);
+                if (!skip) {
+                    assert.notEqual(
+                        run.code,
+                        0,
+                        "without vaultSkipChildToken the provider asks for a child token, which this token may not",
+                    );
+                    assert.match(run.stdout + run.stderr, /auth\/token\/create/);
+                    continue;
+                }
                 assert.equal(run.code, 0, run.stdout + run.stderr);
                 const noChange = h.pulumiWith(withoutVault, "preview", "--expect-no-changes", "--stack", stack);
                 assert.equal(noChange.code, 0, noChange.stdout + noChange.stderr);
             }
             const state = h.pulumiOk("stack", "export", "--stack", stack).stdout;
-            assert.ok(!state.includes(token!), "the Vault token is encrypted in state");
+            assert.ok(!state.includes(token), "the Vault token is encrypted in state");
             configure(base);
             up();
         });

@@ -27,29 +27,60 @@ function run(cmd: string, ...args: string[]): string {
     return out;
 }
 
-/** Processes started from the clone's environment that are still alive. */
-function leftRunning(): string[] {
-    const pids = fs.existsSync(stateDir) ? fs.readdirSync(stateDir).filter((f) => f.endsWith(".pid")) : [];
-    const alive = pids.filter((f) => {
+/** The processes the clone's environment recorded in its pid files; read while it runs (stop removes them). */
+function recordedPids(): number[] {
+    const files = fs.existsSync(stateDir) ? fs.readdirSync(stateDir).filter((f) => f.endsWith(".pid")) : [];
+    return files.map((f) => Number(fs.readFileSync(path.join(stateDir, f), "utf8")));
+}
+
+/** Which of those pids, and which processes started from the clone's folder, are still alive. */
+function leftRunning(pids: number[]): string[] {
+    const alive = pids.filter((pid) => {
         try {
-            process.kill(Number(fs.readFileSync(path.join(stateDir, f), "utf8")), 0);
+            process.kill(pid, 0);
             return true;
         } catch {
             return false;
         }
     });
     const byPath = spawnSync("pgrep", ["-af", clone], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
-    return [...alive, ...byPath];
+    return [...alive.map((pid) => `pid ${pid}`), ...byPath];
+}
+
+/**
+ * The working tree as it is, tracked files with uncommitted changes included: `git stash create`
+ * makes a commit of it without touching the checkout, published under a temporary ref to clone.
+ */
+function cloneWorkingTree(): void {
+    const git = (cwd: string, ...args: string[]) => spawnSync("git", args, { cwd, encoding: "utf8" }).stdout.trim();
+    const wip = git(repoDir, "stash", "create");
+    run("git", "clone", "--quiet", repoDir, ".");
+    if (wip === "") return;
+    const ref = `refs/vault-k8s-auth-main-job/${process.pid}`;
+    git(repoDir, "update-ref", ref, wip);
+    try {
+        run("git", "fetch", "--quiet", "origin", ref);
+        run("git", "checkout", "--quiet", "--detach", wip);
+    } finally {
+        git(repoDir, "update-ref", "-d", ref);
+    }
 }
 
 describe("the README's main job on a fresh clone", { timeout: 90 * 60 * 1000 }, () => {
+    /** Every process the environment started, recorded while it ran. */
+    let pids: number[] = [];
+    const recordRunning = () => {
+        const now = recordedPids();
+        assert.ok(now.length >= 4, `etcd, kube-apiserver, kube-controller-manager and the server recorded: ${now}`);
+        pids = [...pids, ...now];
+    };
     after(() => {
-        if (leftRunning().length > 0) spawnSync("bash", ["scripts/local-env.sh", "stop"], { cwd: clone, env });
+        if (leftRunning(pids).length > 0) spawnSync("bash", ["scripts/local-env.sh", "stop"], { cwd: clone, env });
         fs.rmSync(clone, { recursive: true, force: true });
     });
 
-    it("clones and installs exactly the locked dependencies", () => {
-        run("git", "clone", "--quiet", repoDir, ".");
+    it("clones the working tree and installs exactly the locked dependencies", () => {
+        cloneWorkingTree();
         assert.deepEqual(
             fs.readdirSync(clone).filter((f) => f === ".local"),
             [],
@@ -61,6 +92,7 @@ describe("the README's main job on a fresh clone", { timeout: 90 * 60 * 1000 }, 
     it("`npm run local:up` brings up the dev stack and every service logs in", () => {
         const out = run("npm", "run", "local:up");
         assert.match(out, /2 passed, 0 failed/);
+        recordRunning();
     });
 
     it("`npm run verify` works on its own", () => {
@@ -75,11 +107,12 @@ describe("the README's main job on a fresh clone", { timeout: 90 * 60 * 1000 }, 
 
     it("`npm run local:down` leaves nothing running; after it, the main job works again", () => {
         run("npm", "run", "local:down");
-        assert.deepEqual(leftRunning(), []);
+        assert.deepEqual(leftRunning(pids), []);
         assert.match(run("npm", "run", "local:up"), /2 passed, 0 failed/);
+        recordRunning();
         assert.match(run("npm", "run", "verify"), /2 passed, 0 failed/);
         run("npm", "run", "local:down");
-        assert.deepEqual(leftRunning(), []);
+        assert.deepEqual(leftRunning(pids), []);
     });
 
     it("leaves the clone's working tree clean (no salt or state written into committed files)", () => {

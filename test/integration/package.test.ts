@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { after, before, describe, it } from "node:test";
+import * as ts from "typescript";
 import { VaultClient } from "../../scripts/lib/vault";
 import { Harness, repoDir, toolchainRun } from "./harness";
 
@@ -23,13 +24,51 @@ interface SchemaProperty {
     $ref?: string;
     items?: SchemaProperty;
     description?: string;
+    secret?: boolean;
 }
+
 interface SchemaResource {
     isComponent?: boolean;
     description?: string;
     inputProperties?: Record<string, SchemaProperty>;
     requiredInputs?: string[];
     properties?: Record<string, SchemaProperty>;
+}
+
+/** The components and the files that declare them (class `Name`, interface `NameArgs`). */
+const componentFiles: Record<string, string> = {
+    TokenReviewer: "tokenReviewer.ts",
+    KubernetesAuthBackend: "kubernetesAuthBackend.ts",
+    ServiceAccess: "serviceAccess.ts",
+};
+
+/**
+ * What the schema should list, read from the TypeScript source with the compiler API: the properties
+ * of the args interface (required: those without `?`) and the class's public `pulumi.Output<...>`
+ * properties, each list sorted.
+ */
+function declaredApi(file: string, argsInterface: string, className?: string): { inputs: string[]; required: string[]; outputs: string[] } {
+    const text = fs.readFileSync(path.join(repoDir, "components", file), "utf8");
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    const iface = source.statements.find(
+        (s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === argsInterface,
+    );
+    assert.ok(iface, `${file}: no interface ${argsInterface}`);
+    assert.equal(iface.heritageClauses, undefined, `${argsInterface} extends another interface: read its members too`);
+    const members = iface.members.filter(ts.isPropertySignature);
+    const name = (m: ts.PropertySignature | ts.PropertyDeclaration) => (m.name as ts.Identifier).text;
+    const cls = source.statements.find((s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === className);
+    const outputs = (cls ? cls.members.filter(ts.isPropertyDeclaration) : [])
+        .filter((m) => !(ts.getCombinedModifierFlags(m) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)))
+        .filter((m) => m.type !== undefined && /^pulumi\.Output</.test(m.type.getText(source)));
+    return {
+        inputs: members.map(name).sort(),
+        required: members
+            .filter((m) => m.questionToken === undefined)
+            .map(name)
+            .sort(),
+        outputs: outputs.map(name).sort(),
+    };
 }
 
 describe("the components as a package", { timeout: 30 * 60 * 1000 }, () => {
@@ -53,22 +92,13 @@ describe("the components as a package", { timeout: 30 * 60 * 1000 }, () => {
             }
         });
 
-        it("describes every input and output (the doc comments), and requires what the types require", () => {
-            const expected: Record<string, { required: string[]; outputs: string[] }> = {
-                TokenReviewer: { required: [], outputs: ["namespace", "serviceAccountName", "reviewerJwt", "caCert"] },
-                KubernetesAuthBackend: {
-                    required: ["kubernetesCaCert", "kubernetesHost", "tokenReviewerJwt"],
-                    outputs: ["path", "accessor"],
-                },
-                ServiceAccess: {
-                    required: ["namespace", "rules"],
-                    outputs: ["roleName", "policyName", "policyDocument", "serviceAccountName", "authPath", "namespace"],
-                },
-            };
-            for (const [name, want] of Object.entries(expected)) {
+        it("has exactly the inputs and outputs of the TypeScript, each described, and requires what the types require", () => {
+            for (const [name, file] of Object.entries(componentFiles)) {
+                const want = declaredApi(file, `${name}Args`, name);
                 const r = schema.resources[`${pkg}:index:${name}`];
-                assert.deepEqual([...(r.requiredInputs ?? [])].sort(), want.required.sort(), `${name} required inputs`);
-                for (const o of want.outputs) assert.ok(r.properties?.[o], `${name}: no output ${o}`);
+                assert.deepEqual(Object.keys(r.inputProperties ?? {}).sort(), want.inputs, `${name} inputs (${name}Args)`);
+                assert.deepEqual([...(r.requiredInputs ?? [])].sort(), want.required, `${name} required inputs`);
+                assert.deepEqual(Object.keys(r.properties ?? {}).sort(), want.outputs, `${name} outputs (its public Output properties)`);
                 for (const [kind, props] of [
                     ["input", r.inputProperties ?? {}],
                     ["output", r.properties ?? {}],
@@ -77,9 +107,33 @@ describe("the components as a package", { timeout: 30 * 60 * 1000 }, () => {
                         assert.ok(spec.description?.trim(), `${name} ${kind} ${p}: no description`);
                 }
             }
+            // The object types the inputs use: the same properties as their interfaces, each described.
+            for (const [type, file] of [
+                ["PolicyRule", "policyDocument.ts"],
+                ["ServiceMountArgs", "serviceAccess.ts"],
+            ]) {
+                const t = schema.types?.[`${pkg}:index:${type}`] as { properties?: Record<string, SchemaProperty> } | undefined;
+                assert.deepEqual(Object.keys(t?.properties ?? {}).sort(), declaredApi(file, type).inputs, type);
+                for (const [p, spec] of Object.entries(t?.properties ?? {}))
+                    assert.ok(spec.description?.trim(), `${type}.${p}: no description`);
+            }
             const sa = schema.resources[`${pkg}:index:ServiceAccess`].inputProperties!;
             assert.match(sa.namespace.description!, /namespace/i);
             assert.equal(sa.rules.type, "array");
+        });
+
+        it("flags no output secret, the reviewer JWT included (as the README says): its value is secret, not its schema", () => {
+            const reviewerJwt = schema.resources[`${pkg}:index:TokenReviewer`].properties!.reviewerJwt;
+            assert.ok(reviewerJwt, "TokenReviewer outputs reviewerJwt");
+            assert.notEqual(
+                reviewerJwt.secret,
+                true,
+                "the schema now marks reviewerJwt secret: update the README (From any Pulumi language)",
+            );
+            for (const r of Object.values(schema.resources)) {
+                for (const p of [...Object.values(r.inputProperties ?? {}), ...Object.values(r.properties ?? {})])
+                    assert.notEqual(p.secret, true);
+            }
         });
 
         it("types a rule's capabilities as strings (an enum of Vault's capabilities, or plain)", () => {
@@ -154,6 +208,13 @@ describe("the components as a package", { timeout: 30 * 60 * 1000 }, () => {
             await deploy(dir, `it-${process.pid}-yaml`, async (outputs) => {
                 assert.equal(outputs.authPath, "kubernetes");
                 await assertServiceLogsIn(outputs, "yaml-service", "yaml-service");
+                // The schema flags no output secret, but the reviewer JWT's value stays one: nowhere in plain text in state.
+                const token = h.kubectl("-n", "vault-auth", "get", "secret", "vault-auth-token", "-o", "jsonpath={.data.token}");
+                const jwt = Buffer.from(token.stdout, "base64").toString("utf8");
+                assert.match(jwt, /^ey[\w-]+\.[\w-]+\.[\w-]+$/, token.stderr);
+                const state = h.pulumiIn(dir, "stack", "export");
+                assert.equal(state.code, 0, state.stderr);
+                assert.ok(!state.stdout.includes(jwt), "the reviewer JWT is in the YAML stack's state in plain text");
             });
             assert.equal((await h.vaultAdmin().request("GET", "sys/policies/acl/service")).status, 404, "destroyed");
         });

@@ -120,3 +120,22 @@ export function secretInput(value: unknown): unknown {
     }
     return (value as { value: unknown }).value;
 }
+
+/** Resource options as each resource was registered, seen through a transformation passed to a component. */
+export interface Captured {
+    type: string;
+    name: string;
+    opts: pulumi.CustomResourceOptions & pulumi.ComponentResourceOptions;
+}
+
+/** A transformation that records the options of the component it is given to and of all its children. */
+export function captureOptions(): { captured: Captured[]; transformation: pulumi.ResourceTransformation } {
+    const captured: Captured[] = [];
+    return {
+        captured,
+        transformation: (args) => {
+            captured.push({ type: args.type, name: args.name, opts: args.opts });
+            return undefined;
+        },
+    };
+}

@@ -4,39 +4,45 @@ import * as path from "path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { configKeys, serviceConfigKeys, stackConfigSchema } from "../../stack/config";
+import { serviceAccessDefaults } from "../../components/serviceAccess";
+import { generatedConfigDocs } from "../../scripts/lib/configDocs";
 
-// The config schema (stack/config.ts) is the source of truth; Pulumi.yaml declares the same keys
-// for `pulumi config`, and the README documents each of them. A key added or renamed in one place
-// only fails here.
+// The config schema (stack/config.ts) and ServiceAccessArgs' doc comments are the one source of
+// each key's type, default and description; Pulumi.yaml's declarations and the README's tables are
+// generated from them. A key added, renamed or re-described in one place only fails here.
 const repoDir = path.resolve(__dirname, "..", "..");
-const declarations = (
-    parse(fs.readFileSync(path.join(repoDir, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default?: unknown }> }
-).config;
-const declared = Object.keys(declarations);
-const readme = fs.readFileSync(path.join(repoDir, "README.md"), "utf8");
-const configSection = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("### Policies and kv-v2"));
 
 describe("config declarations", () => {
-    it("Pulumi.yaml declares exactly the schema's keys", () => assert.deepEqual([...declared].sort(), [...configKeys].sort()));
+    for (const file of ["Pulumi.yaml", "README.md"]) {
+        it(`${file} is what npm run docs:config generates`, async () => {
+            const generated = (await generatedConfigDocs()).find((f) => f.file === file)!;
+            assert.ok(generated.committed === generated.generated, `${file} is out of step with its source: run npm run docs:config`);
+        });
+    }
 
-    it("Pulumi.yaml's defaults are the schema's (and the components'), or mean unset", () => {
+    const declarations = (
+        parse(fs.readFileSync(path.join(repoDir, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default?: unknown }> }
+    ).config;
+
+    it("Pulumi.yaml declares exactly the schema's keys, with the schema's (and the components') defaults or unset", () => {
+        assert.deepEqual(Object.keys(declarations).sort(), [...configKeys].sort());
         for (const key of configKeys) {
             const parsed = stackConfigSchema.shape[key as keyof typeof stackConfigSchema.shape].safeParse(undefined);
             const schemaDefault = parsed.success ? parsed.data : undefined;
-            const declaredDefault = declarations[key].default;
-            if (schemaDefault === undefined) {
-                assert.ok(
-                    declaredDefault === "" || (Array.isArray(declaredDefault) && declaredDefault.length === 0),
-                    `${key}: ${declaredDefault}`,
-                );
-            } else {
-                assert.deepEqual(declaredDefault, schemaDefault, key);
-            }
+            const declared = declarations[key].default;
+            if (schemaDefault === undefined) assert.ok(declared === "" || (Array.isArray(declared) && declared.length === 0), key);
+            else assert.deepEqual(declared, schemaDefault, key);
         }
     });
 
-    it("the README's configuration tables document every key and every service field", () => {
-        const missing = [...configKeys, ...serviceConfigKeys].filter((k) => !configSection.includes(`\`${k}\``));
-        assert.deepEqual(missing, []);
+    it("the README documents every key and every service field, with the defaults the component applies", () => {
+        const readme = fs.readFileSync(path.join(repoDir, "README.md"), "utf8");
+        const row = (key: string) => readme.split("\n").find((l) => l.startsWith(`| \`${key}\``)) ?? "";
+        assert.deepEqual(
+            [...configKeys, ...serviceConfigKeys].filter((k) => row(k) === ""),
+            [],
+        );
+        assert.match(row("tokenTtl"), new RegExp(`\\| ${serviceAccessDefaults.tokenTtl} `));
+        assert.match(row("tokenType"), new RegExp(`\\| "${serviceAccessDefaults.tokenType}" `));
     });
 });

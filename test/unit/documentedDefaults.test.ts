@@ -2,32 +2,16 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { describe, it } from "node:test";
-import * as ts from "typescript";
+import { propertyDocs } from "../../scripts/lib/configDocs";
 import { kubernetesAuthBackendDefaults } from "../../components/kubernetesAuthBackend";
 import { serviceAccessDefaults } from "../../components/serviceAccess";
 import { tokenReviewerDefaults } from "../../components/tokenReviewer";
 
-// Each component's defaults live in one object that the code applies; the args' doc comments,
-// which `pulumi package get-schema` turns into every language's docs, must state the same values.
-// (Defaults are in the comment text, "Default: X.", not in @default tags: the schema analyzer
-// keeps only the text.)
+// Each component's defaults live in one object that the code applies; the args' doc comments must
+// state the same values twice over: in the text ("Default: X."), which `pulumi package get-schema`
+// turns into every language's docs (the analyzer drops tags), and in an @default tag, which
+// TypeScript editors show.
 const componentsDir = path.resolve(__dirname, "..", "..", "components");
-
-/** The doc comment text of each property of an interface, by property name. */
-function propertyDocs(file: string, interfaceName: string): Record<string, string> {
-    const source = ts.createSourceFile(file, fs.readFileSync(path.join(componentsDir, file), "utf8"), ts.ScriptTarget.Latest, true);
-    const decl = source.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === interfaceName);
-    assert.ok(decl, `${file}: no interface ${interfaceName}`);
-    return Object.fromEntries(
-        decl.members.filter(ts.isPropertySignature).map((m) => [
-            (m.name as ts.Identifier).text,
-            ts
-                .getJSDocCommentsAndTags(m)
-                .map((d) => (typeof d.comment === "string" ? d.comment : ""))
-                .join("\n"),
-        ]),
-    );
-}
 
 const cases: [string, string, Record<string, unknown>, Record<string, string>][] = [
     ["tokenReviewer.ts", "TokenReviewerArgs", tokenReviewerDefaults, {}],
@@ -43,14 +27,15 @@ describe("documented defaults", () => {
                 const doc = propertyDocs(file, owner)[prop];
                 assert.ok(doc !== undefined, `${owner}.${prop} is not declared`);
                 assert.ok(
-                    doc.includes(`Default: ${JSON.stringify(value)}`),
-                    `${owner}.${prop}: "${doc}" does not say Default: ${JSON.stringify(value)}`,
+                    doc.text.includes(`Default: ${JSON.stringify(value)}.`),
+                    `${owner}.${prop}: "${doc.text}" does not say Default: ${JSON.stringify(value)}.`,
                 );
+                assert.equal(doc.tag, JSON.stringify(value), `${owner}.${prop}: @default`);
             }
         });
     }
 
-    it("every optional argument states its default", () => {
+    it("every optional argument states its default, in the text and in an @default tag that agree", () => {
         for (const [file, iface] of [
             ...cases.map(([f, i]) => [f, i]),
             ["serviceAccess.ts", "ServiceMountArgs"],
@@ -61,7 +46,11 @@ describe("documented defaults", () => {
             const optional = [...source.matchAll(new RegExp(`^\\s+(?:readonly )?(\\w+)\\?:`, "gm"))]
                 .map((m) => m[1])
                 .filter((p) => p in docs);
-            for (const p of optional) assert.match(docs[p], /Default: /, `${iface}.${p}`);
+            for (const p of optional) {
+                const said = /Default: (.+)\.$/m.exec(docs[p].text)?.[1];
+                assert.ok(said, `${iface}.${p}: no "Default: X." in "${docs[p].text}"`);
+                assert.equal(docs[p].tag, said, `${iface}.${p}: the @default tag and the text disagree`);
+            }
         }
     });
 });

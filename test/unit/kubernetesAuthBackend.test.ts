@@ -1,9 +1,23 @@
 import assert from "node:assert/strict";
+import { generateKeyPairSync } from "crypto";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import { find, installMocks, parentTypes, promiseOf, Registered, secretInput, settle, testCa, testJwt, urnOf } from "../support/mocks";
-import { jwtVersion, KubernetesAuthBackend } from "../../components/kubernetesAuthBackend";
+import {
+    Captured,
+    captureOptions,
+    find,
+    installMocks,
+    parentTypes,
+    promiseOf,
+    Registered,
+    secretInput,
+    settle,
+    testCa,
+    testJwt,
+    urnOf,
+} from "../support/mocks";
+import { jwtVersion, KubernetesAuthBackend, KubernetesAuthBackendArgs } from "../../components/kubernetesAuthBackend";
 import { testPublicKey } from "../support/keys";
 
 /** The config fields (all but the backend and the JWT) as the component passed them. */
@@ -105,30 +119,72 @@ describe("KubernetesAuthBackend input checks", () => {
         await installMocks();
     });
 
-    it("rejects a missing host", () =>
-        rejects({ kubernetesHost: undefined }, /authBackend\.kubernetesHost: is missing; give the API server address/));
-    it("rejects a missing CA", () => rejects({ kubernetesCaCert: undefined }, /authBackend\.kubernetesCaCert: is missing/));
-    it("rejects a missing JWT", () => rejects({ tokenReviewerJwt: undefined }, /authBackend\.tokenReviewerJwt: is missing/));
+    it("rejects a missing host", () => rejects({ kubernetesHost: undefined }, /- kubernetesHost: is missing; give the API server address/));
+    it("rejects a missing CA", () => rejects({ kubernetesCaCert: undefined }, /- kubernetesCaCert: is missing/));
+    it("rejects a missing JWT", () => rejects({ tokenReviewerJwt: undefined }, /- tokenReviewerJwt: is missing/));
     it("rejects a host that is not https", () =>
-        rejects(
-            { kubernetesHost: "http://10.0.0.1:6443" },
-            /authBackend\.kubernetesHost: "http:\/\/10\.0\.0\.1:6443" must use https:\/\//,
-        ));
+        rejects({ kubernetesHost: "http://10.0.0.1:6443" }, /- kubernetesHost: "http:\/\/10\.0\.0\.1:6443" must use https:\/\//));
     it("rejects a host that is not a URL", () =>
-        rejects({ kubernetesHost: "10.0.0.1:6443" }, /authBackend\.kubernetesHost: .* (is not a URL|must use https)/));
+        rejects({ kubernetesHost: "10.0.0.1:6443" }, /- kubernetesHost: .* (is not a URL|must use https)/));
     it("rejects a CA that is not PEM", () =>
-        rejects({ kubernetesCaCert: "LS0tLS1CRUdJTi..." }, /authBackend\.kubernetesCaCert: is not a PEM certificate/));
+        rejects({ kubernetesCaCert: "LS0tLS1CRUdJTi..." }, /- kubernetesCaCert: is not a PEM certificate/));
     it("rejects an invalid mount path", () =>
-        rejects({ path: "/kubernetes/" }, /authBackend\.path: "\/kubernetes\/" is not a valid Vault mount path/));
-    it("rejects a reserved mount path", () => rejects({ path: "sys/k8s" }, /authBackend\.path: "sys\/k8s" is under "sys\/"/));
+        rejects({ path: "/kubernetes/" }, /- path: "\/kubernetes\/" is not a valid Vault mount path/));
+    it("rejects a reserved mount path", () => rejects({ path: "sys/k8s" }, /- path: "sys\/k8s" is under "sys\/"/));
     it("rejects pemKeys that are not PEM public keys", async () => {
-        rejects({ pemKeys: ["ssh-rsa AAAA"] }, /authBackend\.pemKeys\[0\]: is not a PEM public key or certificate/);
+        rejects({ pemKeys: ["ssh-rsa AAAA"] }, /- pemKeys\[0\]: is not a PEM public key or certificate/);
+        rejects({ pemKeys: ["-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"] }, /- pemKeys\[0\]: is not a PEM public key/);
+        const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
         rejects(
-            { pemKeys: ["-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"] },
-            /authBackend\.pemKeys\[0\]: is not a PEM public key/,
+            { pemKeys: [privateKey.export({ type: "pkcs8", format: "pem" }).toString()] },
+            /- pemKeys\[0\]: is a PRIVATE key, which must never be in stack config/,
         );
         await promiseOf(new KubernetesAuthBackend("good-keys", { ...good, pemKeys: [testPublicKey] }).accessor);
         await settle();
+    });
+});
+
+describe("KubernetesAuthBackend under change", () => {
+    let registered: Registered[];
+    const base = { kubernetesHost: host, kubernetesCaCert: testCa, tokenReviewerJwt: testJwt };
+    before(async () => {
+        registered = await installMocks();
+    });
+    const versionOf = (name: string) => find(registered, "vault:kubernetes/authBackendConfig:AuthBackendConfig", `${name}-config`).inputs;
+
+    it("sends every config field into the JWT's version, so each change re-sends the JWT", async () => {
+        new KubernetesAuthBackend("v-base", base);
+        const changes: [string, Partial<KubernetesAuthBackendArgs>][] = [
+            ["kubernetesHost", { kubernetesHost: "https://10.0.0.2:6443" }],
+            ["kubernetesCaCert", { kubernetesCaCert: `${testCa}${testCa}` }],
+            ["issuer", { issuer: "https://issuer.example" }],
+            ["disableIssValidation", { disableIssValidation: false }],
+            ["disableLocalCaJwt", { disableLocalCaJwt: false }],
+            ["pemKeys", { pemKeys: [testPublicKey] }],
+        ];
+        for (const [field, change] of changes) new KubernetesAuthBackend(`v-${field}`, { ...base, ...change });
+        await settle();
+        const baseVersion = versionOf("v-base").tokenReviewerJwtWoVersion;
+        assert.ok(Number.isSafeInteger(baseVersion), String(baseVersion));
+        for (const [field] of changes) assert.notEqual(versionOf(`v-${field}`).tokenReviewerJwtWoVersion, baseVersion, field);
+    });
+
+    it("replaces the config (a create always sends the JWT) when a field differs, also after a hand edit; plain mode updates", async () => {
+        const writeOnly = captureOptions();
+        const plain = captureOptions();
+        new KubernetesAuthBackend("r-wo", base, { transformations: [writeOnly.transformation] });
+        new KubernetesAuthBackend("r-plain", { ...base, writeOnlyJwt: false }, { transformations: [plain.transformation] });
+        await settle();
+        const configOpts = (c: Captured[]) => c.find((x) => x.type === "vault:kubernetes/authBackendConfig:AuthBackendConfig")!.opts;
+        assert.deepEqual([...(configOpts(writeOnly.captured).replaceOnChanges ?? [])].sort(), [
+            "disableIssValidation",
+            "disableLocalCaJwt",
+            "issuer",
+            "kubernetesCaCert",
+            "kubernetesHost",
+            "pemKeys",
+        ]);
+        assert.deepEqual(configOpts(plain.captured).replaceOnChanges ?? [], []);
     });
 });
 

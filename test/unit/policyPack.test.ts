@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as grpc from "@grpc/grpc-js";
-import { PolicyResourceOptions, ResourceValidationArgs, unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
+import { PolicyResource, PolicyResourceOptions, ResourceValidationArgs, unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
 import * as pulumi from "@pulumi/pulumi";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
@@ -12,7 +12,7 @@ import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/ru
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { policies } from "../../policy/policies";
-import { kvV2Split } from "../../policy/rules/kvV2Paths";
+import { kvV2Findings, kvV2Split } from "../../policy/rules/kvV2Paths";
 import { privilegedReach } from "../../policy/rules/privilegedPaths";
 import { devStackConfig, writeKubeconfig } from "../support/devStack";
 import { installMocks, Registered, settle, testCa } from "../support/mocks";
@@ -23,6 +23,8 @@ import { installMocks, Registered, settle, testCa } from "../support/mocks";
 interface Violation {
     policy: string;
     message: string;
+    /** The resource a stack check names (stack checks only). */
+    urn?: string;
 }
 
 interface CheckOptions {
@@ -36,7 +38,18 @@ const types = {
     config: "vault:kubernetes/authBackendConfig:AuthBackendConfig",
     policy: "vault:index/policy:Policy",
     binding: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+    mount: "vault:index/mount:Mount",
+    serviceAccount: "kubernetes:core/v1:ServiceAccount",
 };
+
+const policyOptions = (additionalSecretOutputs: string[] = []): PolicyResourceOptions => ({
+    protect: false,
+    ignoreChanges: [],
+    aliases: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    additionalSecretOutputs,
+});
+const urnOf = (type: string, name: string) => `urn:pulumi:dev::vault-k8s-auth::${type}::${name}`;
 
 /**
  * Runs every policy of the pack on one resource, as @pulumi/policy's analyze handler does: props behind
@@ -45,13 +58,7 @@ const types = {
  */
 async function check(type: string, props: Record<string, unknown>, options: CheckOptions = {}): Promise<Violation[]> {
     const violations: Violation[] = [];
-    const opts: PolicyResourceOptions = {
-        protect: false,
-        ignoreChanges: [],
-        aliases: [],
-        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-        additionalSecretOutputs: options.additionalSecretOutputs ?? [],
-    };
+    const opts = policyOptions(options.additionalSecretOutputs);
     for (const policy of policies) {
         if (!("validateResource" in policy) || policy.validateResource === undefined) continue;
         const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
@@ -60,7 +67,7 @@ async function check(type: string, props: Record<string, unknown>, options: Chec
             const args: ResourceValidationArgs = {
                 type,
                 props: unknownCheckingProxy(structuredClone(props)),
-                urn: `urn:pulumi:dev::vault-k8s-auth::${type}::${name}`,
+                urn: urnOf(type, name),
                 name,
                 opts,
                 stackTags: new Map(),
@@ -77,6 +84,56 @@ async function check(type: string, props: Record<string, unknown>, options: Chec
                 if (!(e instanceof UnknownValueError)) throw e;
                 violations.push({ policy: policy.name, message: `can't run during preview: ${(e as Error).message}` });
             }
+        }
+    }
+    return violations;
+}
+
+/** A resource of the stack as a stack check sees it: its outputs (here: its props) under a name. */
+interface StackResource {
+    type: string;
+    name: string;
+    props: Record<string, unknown>;
+}
+
+/**
+ * Runs every stack check of the pack over the given resources, as @pulumi/policy's analyzeStack
+ * handler does at the end of a preview: each resource's props behind the unknown-checking proxy, a
+ * read of a value unknown at preview turned into a "can't run" note.
+ */
+async function checkStack(resources: StackResource[], options: { config?: CheckOptions["config"] } = {}): Promise<Violation[]> {
+    const violations: Violation[] = [];
+    for (const policy of policies) {
+        if (!("validateStack" in policy) || typeof policy.validateStack !== "function") continue;
+        const stackResources: PolicyResource[] = resources.map((r) => {
+            const props = unknownCheckingProxy(structuredClone(r.props));
+            return {
+                type: r.type,
+                name: r.name,
+                urn: urnOf(r.type, r.name),
+                props,
+                opts: policyOptions(),
+                dependencies: [],
+                propertyDependencies: {},
+                isType: () => false,
+                asType: () => undefined,
+            };
+        });
+        try {
+            await policy.validateStack(
+                {
+                    resources: stackResources,
+                    stackTags: new Map(),
+                    getConfig: <T extends object>() => (options.config?.[policy.name] ?? {}) as T,
+                    notApplicable: (reason?: string) => {
+                        throw new Error(`notApplicable: ${reason}`);
+                    },
+                },
+                (message, urn) => violations.push({ policy: policy.name, message, urn }),
+            );
+        } catch (e) {
+            if (!(e instanceof UnknownValueError)) throw e;
+            violations.push({ policy: policy.name, message: `can't run during preview: ${(e as Error).message}` });
         }
     }
     return violations;
@@ -132,17 +189,25 @@ describe("policy pack", () => {
         );
     });
 
-    it("ships an example --policy-pack-config that names only real policies and config keys", () => {
+    it("ships an example --policy-pack-config that names only real policies and config keys, and weakens no rule", () => {
         const example = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "policy", "config.example.json"), "utf8"));
+        const valid = (v: unknown, schema: { type?: unknown; items?: unknown }): boolean =>
+            schema.type === "integer"
+                ? Number.isInteger(v)
+                : schema.type === "array"
+                  ? Array.isArray(v) && v.every((item) => valid(item, schema.items as { type?: unknown }))
+                  : typeof v === schema.type;
         for (const [name, value] of Object.entries(example as Record<string, unknown>)) {
             const policy = policies.find((p) => p.name === name);
             assert.ok(policy, name);
-            if (typeof value === "string") continue;
+            // An enforcement level (a string, or the key enforcementLevel) would downgrade a mandatory rule.
+            assert.equal(typeof value, "object", `${name}: the example sets an enforcement level`);
+            assert.ok(!("enforcementLevel" in (value as object)), `${name}: the example sets an enforcement level`);
             const properties = policy.configSchema?.properties ?? {};
             for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
                 const schema = properties[key];
                 assert.ok(schema, `${name}.${key}`);
-                assert.equal(schema.type === "integer" ? Number.isInteger(v) : typeof v === schema.type, true, `${name}.${key}`);
+                assert.equal(valid(v, schema as { type?: unknown; items?: unknown }), true, `${name}.${key}`);
             }
         }
     });
@@ -468,6 +533,63 @@ describe("k8s-reviewer-binding-scope", () => {
     });
 });
 
+describe("k8s-reviewer-binding-scope over the stack (bindings of a labelled ServiceAccount)", () => {
+    const account = (name: string, namespace: string, labels?: Record<string, string>): StackResource => ({
+        type: types.serviceAccount,
+        name,
+        props: { metadata: { name, namespace, ...(labels ? { labels } : {}) } },
+    });
+    const binding = (name: string, role: string, subjects: { name: string; namespace: string }[]): StackResource => ({
+        type: types.binding,
+        name,
+        props: {
+            metadata: { name },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
+            subjects: subjects.map((s) => ({ kind: "ServiceAccount", ...s })),
+        },
+    });
+    const label = { "app.kubernetes.io/component": "vault-token-reviewer" };
+
+    it("rejects a binding of the labelled reviewer account to another role, naming the binding", async () => {
+        const violations = await checkStack([
+            account("vault-reviewer", "platform", label),
+            binding("reviewer-view", "view", [{ name: "vault-reviewer", namespace: "platform" }]),
+        ]);
+        assert.deepEqual(violations, [
+            {
+                policy: "k8s-reviewer-binding-scope",
+                urn: urnOf(types.binding, "reviewer-view"),
+                message:
+                    'ClusterRoleBinding "reviewer-view" is the Vault token reviewer\'s binding (its subject ServiceAccount platform/vault-reviewer ' +
+                    'is labelled app.kubernetes.io/component=vault-token-reviewer) but binds ClusterRole "view". The reviewer needs only ' +
+                    'TokenReview and SubjectAccessReview: set roleRef to ClusterRole "system:auth-delegator" and grant anything else ' +
+                    "through a separate binding for a separate account.",
+            },
+        ]);
+    });
+
+    it("leaves bindings of unlabelled accounts alone, and does not repeat the per-resource findings", async () => {
+        const twoSubjects = [
+            { name: "vault-reviewer", namespace: "platform" },
+            { name: "ci", namespace: "ci" },
+        ];
+        assert.deepEqual(
+            await checkStack([
+                account("vault-reviewer", "platform", label),
+                account("ci", "ci"),
+                binding("ci-admin", "cluster-admin", [{ name: "ci", namespace: "ci" }]),
+                binding("reviewer-auth-delegator", "system:auth-delegator", twoSubjects),
+                binding("other-ns", "view", [{ name: "vault-reviewer", namespace: "elsewhere" }]),
+            ]),
+            [],
+        );
+        assert.equal(
+            (await check(types.binding, binding("reviewer-auth-delegator", "system:auth-delegator", twoSubjects).props)).length,
+            1,
+        );
+    });
+});
+
 describe("vault-policy-kv-v2-paths", () => {
     it("passes list on metadata/ and reads on data/, as ServiceAccess renders them", async () => {
         const document = jsonPolicy({
@@ -509,6 +631,123 @@ describe("vault-policy-kv-v2-paths", () => {
         assert.equal(kvV2Split("secret/data"), undefined);
         assert.equal(kvV2Split("my-app/*"), undefined);
     });
+
+    it("rejects a `vault kv`-style path on a mount its own policy shows to be kv-v2: it matches nothing", async () => {
+        const document = jsonPolicy({ "payments/data/app/*": ["read"], "payments/app/config": ["read", "update"] });
+        assert.deepEqual(await check(types.policy, document), [
+            {
+                policy: "vault-policy-kv-v2-paths",
+                message:
+                    'path "payments/app/config" is on kv-v2 mount "payments" (this policy\'s own data/ paths show it), where Vault checks ' +
+                    "only API paths (payments/data/..., payments/metadata/..., ...), so this stanza matches nothing and its " +
+                    '"read", "update" neither grant nor deny. Write the API paths instead: "read", "update" on "payments/data/app/config".',
+            },
+        ]);
+    });
+
+    it("rejects a wildcard right after a kv-v2 mount of the pack config: it grants on every endpoint at once", async () => {
+        const config = { "vault-policy-kv-v2-paths": { kvV2Mounts: ["secret"] } };
+        assert.deepEqual(messages(await check(types.policy, jsonPolicy({ "secret/*": ["read", "list"] }), { config })), [
+            'path "secret/*" is on kv-v2 mount "secret" (listed in the policy pack config\'s kvV2Mounts) but names no API endpoint: ' +
+                '"*" matches data/, metadata/, delete/, undelete/, destroy/, subkeys/, config/ alike, so "read", "list" apply on all of ' +
+                "them, not just where meant (e.g. update also destroys versions through destroy/, delete also erases every version " +
+                'through metadata/). Write the API paths instead: "read" on "secret/data/*", "list" on "secret/metadata/*".',
+        ]);
+        const plusAndDeny = await check(types.policy, jsonPolicy({ "secret/+/app/*": ["read"], "secret/app/*": ["deny"] }), { config });
+        assert.deepEqual(messages(plusAndDeny), [
+            'path "secret/+/app/*" is on kv-v2 mount "secret" (listed in the policy pack config\'s kvV2Mounts) but names no API ' +
+                'endpoint: "+" matches data/, metadata/, delete/, undelete/, destroy/, subkeys/, config/ alike, so "read" apply on all ' +
+                "of them, not just where meant (e.g. update also destroys versions through destroy/, delete also erases every version " +
+                'through metadata/). Write the API paths instead: "read" on "secret/data/app/*".',
+            'path "secret/app/*" is on kv-v2 mount "secret" (listed in the policy pack config\'s kvV2Mounts), where Vault checks only ' +
+                'API paths (secret/data/..., secret/metadata/..., ...), so this stanza matches nothing and its "deny" neither grant nor ' +
+                'deny. Write the API paths instead: "deny" on "secret/+/app/*" (every endpoint).',
+        ]);
+    });
+
+    it("passes API paths on known kv-v2 mounts, deny on every endpoint, and the same paths on other mounts", async () => {
+        const config = { "vault-policy-kv-v2-paths": { kvV2Mounts: ["secret", "/team/kv/"] } };
+        const document = jsonPolicy({
+            "secret/data/*": ["read"],
+            "secret/metadata/*": ["list"],
+            "secret/subkeys/app": ["read"],
+            "secret/delete/app/*": ["update"],
+            "secret/da*": ["read"],
+            "secret/+/old/*": ["deny"],
+            "secret/*": ["deny"],
+            "team/kv/data/app": ["read", "create"],
+            "team/other/*": ["read"],
+            "my-app/*": ["read", "list"],
+            secret: ["read"],
+        });
+        assert.deepEqual(await check(types.policy, document, { config }), []);
+    });
+
+    it("finds each problem once per stanza, on the longest known mount", () => {
+        const mounts = new Map([
+            ["team", "a"],
+            ["team/kv", "b"],
+        ]);
+        assert.deepEqual(kvV2Findings({ path: "team/kv/data/x", capabilities: ["read"] }, mounts), []);
+        assert.equal(kvV2Findings({ path: "team/kv/app*", capabilities: ["read"] }, mounts).length, 1);
+        assert.match(
+            kvV2Findings({ path: "team/kv/app*", capabilities: ["read"] }, mounts)[0],
+            /mount "team\/kv" \(b\).*"team\/kv\/data\/app\*"/,
+        );
+        assert.deepEqual(kvV2Findings({ path: "team/kv/x", capabilities: [] }, mounts), []);
+    });
+});
+
+describe("vault-policy-kv-v2-paths over the stack (kv-v2 Mounts it creates)", () => {
+    const mount = (name: string, props: Record<string, unknown>): StackResource => ({ type: types.mount, name, props });
+    const policy = (name: string, paths: Record<string, string[]>): StackResource => ({
+        type: types.policy,
+        name,
+        props: jsonPolicy(paths),
+    });
+
+    it("rejects a `vault kv`-style path on a kv-v2 Mount of the stack, naming the Policy resource", async () => {
+        const violations = await checkStack([
+            mount("payments", { path: "payments", type: "kv-v2" }),
+            mount("team", { path: "team", type: "kv", options: { version: "2" } }),
+            policy("payments", { "payments/*": ["read", "list"] }),
+            policy("team", { "team/app/*": ["read"], "team/data/app/*": ["read"] }),
+        ]);
+        assert.deepEqual(violations, [
+            {
+                policy: "vault-policy-kv-v2-paths",
+                urn: urnOf(types.policy, "payments"),
+                message:
+                    'path "payments/*" is on kv-v2 mount "payments" (a kv-v2 Mount in this stack) but names no API endpoint: "*" matches ' +
+                    'data/, metadata/, delete/, undelete/, destroy/, subkeys/, config/ alike, so "read", "list" apply on all of them, not ' +
+                    "just where meant (e.g. update also destroys versions through destroy/, delete also erases every version through " +
+                    'metadata/). Write the API paths instead: "read" on "payments/data/*", "list" on "payments/metadata/*".',
+            },
+        ]);
+        // team/app/* is the per-resource check's finding (its own data/ path shows the mount): not reported twice.
+        assert.deepEqual(
+            messages(await check(types.policy, policy("team", { "team/app/*": ["read"], "team/data/app/*": ["read"] }).props)),
+            [
+                'path "team/app/*" is on kv-v2 mount "team" (this policy\'s own data/ paths show it), where Vault checks only API paths ' +
+                    '(team/data/..., team/metadata/..., ...), so this stanza matches nothing and its "read" neither grant nor deny. ' +
+                    'Write the API paths instead: "read" on "team/data/app/*".',
+            ],
+        );
+    });
+
+    it("passes what ServiceAccess renders, kv (v1) mounts, and values unknown at preview", async () => {
+        assert.deepEqual(
+            await checkStack([
+                mount("payments", { path: "payments", type: "kv", options: { version: "2" } }),
+                mount("my-app", { path: "my-app", type: "kv", options: { version: "1" } }),
+                mount("later", { path: unknownValue, type: "kv-v2" }),
+                policy("payments", { "payments/data/*": ["read"], "payments/metadata/*": ["list"] }),
+                policy("my-app", { "my-app/*": ["read", "list"] }),
+                { type: types.policy, name: "unknown", props: { name: "unknown", policy: unknownValue } },
+            ]),
+            [],
+        );
+    });
 });
 
 describe("the dev stack under the policy pack", () => {
@@ -534,6 +773,25 @@ describe("the dev stack under the policy pack", () => {
             // The engine hands the pack secret inputs unwrapped (see vault-auth-config-reviewer).
             assert.deepEqual(await check(r.type, unwrapSecrets(r.inputs) as Record<string, unknown>, { name: r.name }), [], r.name);
         }
+    });
+
+    it("passes the stack checks too (its kv-v2 Mount, its labelled reviewer account and binding)", async () => {
+        const resources = registered
+            .filter((r) => r.custom)
+            .map((r) => ({ type: r.type, name: r.name, props: unwrapSecrets(r.state) as Record<string, unknown> }));
+        assert.ok(
+            resources.some(
+                (r) => r.type === types.mount && r.props.type === "kv" && (r.props.options as { version?: string })?.version === "2",
+            ),
+        );
+        assert.ok(
+            resources.some(
+                (r) =>
+                    r.type === types.serviceAccount &&
+                    (r.props.metadata as { labels?: Record<string, string> })?.labels?.["app.kubernetes.io/component"],
+            ),
+        );
+        assert.deepEqual(await checkStack(resources), []);
     });
 });
 
@@ -619,6 +877,38 @@ describe("the pack as the Pulumi CLI runs it", () => {
         assert.equal(flagged.length, 1);
         assert.match(flagged[0], /^vault-auth-config-reviewer: tokenReviewerJwt is set but not listed in additionalSecretOutputs/);
         assert.deepEqual(await analyze(types.config, props, ["tokenReviewerJwt"]), []);
+    });
+
+    it("runs the stack checks at the end of a preview (analyzeStack): a kv-v2 Mount and a policy that misses it", async () => {
+        const resource = (type: string, name: string, props: Record<string, unknown>) => {
+            const r = new analyzerPb.AnalyzerResource();
+            r.setType(type);
+            r.setName(name);
+            r.setUrn(`urn:pulumi:dev::vault-k8s-auth::${type}::${name}`);
+            r.setProperties(Struct.fromJavaScript(props as Record<string, never>));
+            r.setOptions(new analyzerPb.AnalyzerResourceOptions());
+            return r;
+        };
+        const req = new analyzerPb.AnalyzeStackRequest();
+        req.setResourcesList([
+            resource(types.mount, "payments", { path: "payments", type: "kv-v2" }),
+            resource(types.policy, "payments", jsonPolicy({ "payments/app/*": ["read"] })),
+        ]);
+        const res = await unary<analyzerPb.AnalyzeStackRequest, analyzerPb.AnalyzeResponse>(client.analyzeStack, req);
+        assert.deepEqual(
+            res.getDiagnosticsList().map((d) => [d.getPolicyname(), d.getUrn(), d.getEnforcementlevel()]),
+            [
+                [
+                    "vault-policy-kv-v2-paths",
+                    `urn:pulumi:dev::vault-k8s-auth::${types.policy}::payments`,
+                    analyzerPb.EnforcementLevel.MANDATORY,
+                ],
+            ],
+        );
+        assert.match(
+            res.getDiagnosticsList()[0].getMessage(),
+            /path "payments\/app\/\*" is on kv-v2 mount "payments" \(a kv-v2 Mount in this stack\)/,
+        );
     });
 
     it("applies policy config sent by the engine", async () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import * as vault from "@pulumi/vault";
-import { find, installMocks, parentTypes, promiseOf, Registered, settle, urnOf } from "../support/mocks";
+import { captureOptions, find, installMocks, parentTypes, promiseOf, Registered, settle, urnOf } from "../support/mocks";
 import { nonEmpty } from "../support/assertions";
 import { bindingOf, checkBindingOverlaps, loginExample, ServiceAccess, ServiceAccessArgs } from "../../components/serviceAccess";
 
@@ -82,6 +82,7 @@ describe("ServiceAccess", () => {
     });
 
     it("expands rules on its kv-v2 mount and binds to an existing account when told", async () => {
+        const before = registered.length;
         new ServiceAccess("payments", {
             namespace: "payments",
             serviceAccountName: "payments-api",
@@ -94,9 +95,55 @@ describe("ServiceAccess", () => {
         assert.deepEqual(mount.inputs.options, { version: "2" });
         const policy = find(registered, "vault:index/policy:Policy", "payments-policy");
         assert.deepEqual(Object.keys(JSON.parse(policy.inputs.policy).path), ["payments/data/*", "payments/metadata/*"]);
-        assert.equal(registered.filter((r) => r.name === "payments-sa").length, 0);
+        const serviceAccounts = registered.slice(before).filter((r) => r.type === "kubernetes:core/v1:ServiceAccount");
+        assert.deepEqual(serviceAccounts, [], "binds to the existing account, creates none");
         const role = find(registered, "vault:kubernetes/authBackendRole:AuthBackendRole", "payments-role");
         assert.deepEqual(role.inputs.boundServiceAccountNames, ["payments-api"]);
+    });
+});
+
+describe("ServiceAccess under change", () => {
+    before(async () => {
+        await installMocks();
+    });
+    const optionsOf = async (name: string, args: Partial<ServiceAccessArgs>) => {
+        const { captured, transformation } = captureOptions();
+        new ServiceAccess(
+            name,
+            {
+                namespace: name,
+                createNamespace: true,
+                mount: { path: name },
+                rules: [{ path: `${name}/*`, capabilities: ["read"] }],
+                ...args,
+            },
+            { transformations: [transformation] },
+        );
+        await settle(); // before the next suite installs its own mocks
+        return (type: string) => captured.find((c) => c.type === type)!.opts;
+    };
+
+    it("keeps the namespace and the mount (and their data) when the service is removed, by default", async () => {
+        const opts = await optionsOf("keeper", {});
+        assert.equal(opts("kubernetes:core/v1:Namespace").retainOnDelete, true);
+        assert.equal(opts("vault:index/mount:Mount").retainOnDelete, true);
+        for (const type of [
+            "vault:index/policy:Policy",
+            "vault:kubernetes/authBackendRole:AuthBackendRole",
+            "kubernetes:core/v1:ServiceAccount",
+        ])
+            assert.ok(!opts(type).retainOnDelete, type);
+    });
+
+    it("deletes them with the service only when it opts in (deleteDataOnRemoval)", async () => {
+        const opts = await optionsOf("leaver", { deleteDataOnRemoval: true });
+        assert.equal(opts("kubernetes:core/v1:Namespace").retainOnDelete, false);
+        assert.equal(opts("vault:index/mount:Mount").retainOnDelete, false);
+    });
+
+    it("turns formerNames into aliases of the component, so its children follow a rename", async () => {
+        const opts = await optionsOf("renamed", { formerNames: ["old-name", "older-name"] });
+        assert.deepEqual(opts("vault-k8s-auth:index:ServiceAccess").aliases, [{ name: "old-name" }, { name: "older-name" }]);
     });
 });
 
@@ -117,8 +164,8 @@ describe("ServiceAccess input checks", () => {
     };
 
     it("rejects a namespace that is not DNS-1123", () =>
-        rejects({ namespace: "My_App" }, /args\.namespace: "My_App" is not a valid Kubernetes namespace name/));
-    it("rejects a missing namespace", () => rejects({ namespace: undefined }, /args\.namespace: is missing/));
+        rejects({ namespace: "My_App" }, /- namespace: "My_App" is not a valid Kubernetes namespace name/));
+    it("rejects a missing namespace", () => rejects({ namespace: undefined }, /- namespace: is missing/));
     it("rejects a ServiceAccount name that is not DNS-1123", () =>
         rejects({ serviceAccountName: "App SA" }, /serviceAccountName: "App SA" is not a valid Kubernetes object name/));
     it("rejects a role name with a slash", () => rejects({ roleName: "team/app" }, /roleName: "team\/app" is not a valid Vault role name/));
@@ -171,11 +218,11 @@ describe("ServiceAccess input checks", () => {
     it("rejects a binding to the namespace's default ServiceAccount unless allowed", () => {
         rejects(
             { serviceAccountName: "default" },
-            /\.serviceAccountName: binds the namespace's "default" ServiceAccount.*allowDefaultServiceAccount: true/,
+            /- serviceAccountName: binds the namespace's "default" ServiceAccount.*allowDefaultServiceAccount: true/,
         );
         rejects(
             { boundServiceAccountNames: ["api", "default"] },
-            /\.boundServiceAccountNames: binds the namespace's "default" ServiceAccount/,
+            /- boundServiceAccountNames: binds the namespace's "default" ServiceAccount/,
         );
         assert.doesNotThrow(
             () =>
@@ -187,6 +234,19 @@ describe("ServiceAccess input checks", () => {
                 }),
         );
     });
+    it("rejects a wildcard binding that matches the default ServiceAccount unless that is allowed too", () => {
+        rejects(
+            { boundServiceAccountNames: ["*"], allowWildcards: true },
+            /- boundServiceAccountNames: binds the namespace's "default" ServiceAccount/,
+        );
+        rejects({ boundServiceAccountNames: ["de*"], allowWildcards: true }, /binds the namespace's "default" ServiceAccount/);
+        assert.doesNotThrow(() => new ServiceAccess("team-glob", { ...good, boundServiceAccountNames: ["team-*"], allowWildcards: true }));
+    });
+    it("rejects nested kvV2Mounts before registering anything", () =>
+        rejects(
+            { kvV2Mounts: ["secret", "secret/team"], rules: [{ path: "my-app/*", capabilities: ["read"] }] },
+            /- kvV2Mounts\[1\]: "secret\/team" and kvV2Mounts\[0\] "secret" are nested/,
+        ));
     it("rejects sudo unless allowed", () => {
         rejects(
             { rules: [{ path: "my-app/*", capabilities: ["read", "sudo"] }] },

@@ -74,6 +74,45 @@ describe("stack config", () => {
     it("rejects a bad reviewer namespace", () =>
         rejects({ reviewerNamespace: "Vault" }, /reviewerNamespace: "Vault" is not a valid Kubernetes namespace name/));
     it("rejects an invalid auth path", () => rejects({ authPath: "auth/k8s" }, /authPath: "auth\/k8s" is under "auth\/"/));
+    it("rejects two services one account could log in to, under the second's position", () =>
+        rejects(
+            { services: [svc("a"), svc("b", { serviceAccountName: "a", namespace: "a", createServiceAccount: false })] },
+            /services\[1\] \(b\): its binding overlaps services\[0\] \(a\)'s \(ServiceAccount "a" in namespace "a"/,
+        ));
+    it("accepts that overlap only when both services opt in", () => {
+        const shared = { allowSharedServiceAccount: true };
+        const second = svc("b", { serviceAccountName: "a", namespace: "a", createServiceAccount: false });
+        rejects({ services: [svc("a"), { ...second, ...shared }] }, /its binding overlaps/);
+        assert.equal(parseStackConfig({ services: [svc("a", shared), { ...second, ...shared }] }).services.length, 2);
+    });
+    it("rejects nested kvV2Mounts under the stack key, once", () => {
+        assert.throws(
+            () => parseStackConfig({ kvV2Mounts: ["secret", "secret/team"], services: [svc("a"), svc("b")] }),
+            (e: Error) => {
+                assert.equal(
+                    e.message.match(/kvV2Mounts\[1\]: "secret\/team" and kvV2Mounts\[0\] "secret" are nested/g)?.length,
+                    1,
+                    e.message,
+                );
+                return true;
+            },
+        );
+    });
+    it("rejects formerNames that another service has now, or that two services claim", () => {
+        rejects(
+            { services: [svc("a"), svc("b", { formerNames: ["a"] })] },
+            /services\[1\] \(b\)\.formerNames: "a" is the name of a current service/,
+        );
+        rejects(
+            { services: [svc("a", { formerNames: ["old"] }), svc("b", { formerNames: ["old"] })] },
+            /services\[\]\.formerNames: "old" is used more than once/,
+        );
+    });
+    it("reports the reviewer's and the backend's checks under the stack's keys", () =>
+        rejects(
+            { reviewerServiceAccount: "Vault Auth", authPath: "sys/k8s", pemKeys: ["ssh-rsa AAAA"] },
+            /reviewerServiceAccount: "Vault Auth" is not a valid Kubernetes object name[\s\S]*authPath: "sys\/k8s"[\s\S]*pemKeys\[0\]: is not a PEM public key/,
+        ));
     it("rejects per-service errors with the service's position and name", () =>
         rejects(
             { services: [svc("a", { boundServiceAccountNames: ["*"] })] },

@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { find, installMocks, isSecret, parentTypes, promiseOf, Registered, settle, testCa, testJwt, urnOf } from "../support/mocks";
 import { nonEmpty } from "../support/assertions";
 import { TokenReviewer } from "../../components/tokenReviewer";
+import { reviewerBindingReason, reviewerLabel } from "../../policy/rules/reviewerBinding";
+
+const reviewerLabels = { "app.kubernetes.io/component": "vault-token-reviewer" };
 
 describe("TokenReviewer", () => {
     let registered: Registered[];
@@ -20,7 +24,17 @@ describe("TokenReviewer", () => {
     it("creates the vault-auth ServiceAccount in its own namespace, not default", () => {
         assert.equal(find(registered, "kubernetes:core/v1:Namespace").inputs.metadata.name, "vault-auth");
         const sa = find(registered, "kubernetes:core/v1:ServiceAccount");
-        assert.deepEqual(sa.inputs.metadata, { name: "vault-auth", namespace: "vault-auth" });
+        assert.deepEqual(sa.inputs.metadata, { name: "vault-auth", namespace: "vault-auth", labels: reviewerLabels });
+    });
+
+    it("labels the ServiceAccount and its binding as the policy pack's reviewer rule recognises them", () => {
+        assert.deepEqual(reviewerLabels, { [reviewerLabel.key]: reviewerLabel.value });
+        const crb = find(registered, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding");
+        assert.deepEqual(crb.inputs.metadata.labels, reviewerLabels);
+        assert.equal(
+            reviewerBindingReason({ ...crb.inputs, roleRef: { kind: "ClusterRole", name: "view" } }, "x"),
+            "it is labelled app.kubernetes.io/component=vault-token-reviewer",
+        );
     });
 
     it("binds exactly that ServiceAccount to system:auth-delegator", () => {
@@ -50,6 +64,30 @@ describe("TokenReviewer", () => {
         assert.equal(await isSecret(reviewer.caCert), false);
     });
 
+    it("registers no JWT among its component outputs (those are stored in state as they are)", async () => {
+        const registeredOutputs: Record<string, unknown>[] = [];
+        const proto = pulumi.ComponentResource.prototype as unknown as { registerOutputs(o: Record<string, unknown>): void };
+        const original = proto.registerOutputs;
+        proto.registerOutputs = function (this: pulumi.ComponentResource, outputs: Record<string, unknown>) {
+            if (this instanceof TokenReviewer) registeredOutputs.push(outputs);
+            return original.call(this, outputs);
+        };
+        try {
+            new TokenReviewer("outputs-check", {}, { providers: { kubernetes: provider() } });
+        } finally {
+            proto.registerOutputs = original;
+        }
+        await settle();
+        assert.equal(registeredOutputs.length, 1);
+        assert.deepEqual(Object.keys(registeredOutputs[0]).sort(), [
+            "caCert",
+            "clusterRoleBindingName",
+            "namespace",
+            "secretName",
+            "serviceAccountName",
+        ]);
+    });
+
     it("names the binding so that no two (namespace, account) pairs share it", () => {
         const crb = find(registered, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding");
         assert.equal(crb.inputs.metadata.name, "vault-token-reviewer:vault-auth:vault-auth");
@@ -64,6 +102,7 @@ describe("TokenReviewer", () => {
         assert.deepEqual(find(mine, "kubernetes:core/v1:ServiceAccount").inputs.metadata, {
             name: "vault-reviewer",
             namespace: "platform",
+            labels: reviewerLabels,
         });
     });
 
@@ -71,7 +110,7 @@ describe("TokenReviewer", () => {
         const before = registered.length;
         assert.throws(
             () => new TokenReviewer("bad-ns", { namespace: "Vault_Auth" }),
-            /TokenReviewer "bad-ns": invalid input:\n {2}- tokenReviewer\.namespace: "Vault_Auth" is not a valid Kubernetes namespace name/,
+            /TokenReviewer "bad-ns": invalid input:\n {2}- namespace: "Vault_Auth" is not a valid Kubernetes namespace name/,
         );
         await settle();
         assert.equal(registered.length, before);
@@ -80,7 +119,7 @@ describe("TokenReviewer", () => {
     it("rejects a ServiceAccount name that is not DNS-1123", () => {
         assert.throws(
             () => new TokenReviewer("bad-sa", { serviceAccountName: "vault auth" }),
-            /tokenReviewer\.serviceAccountName: "vault auth" is not a valid Kubernetes object name/,
+            /- serviceAccountName: "vault auth" is not a valid Kubernetes object name/,
         );
     });
 });

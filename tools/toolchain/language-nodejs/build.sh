@@ -24,4 +24,6 @@ echo "==> building pulumi-language-nodejs $version" >&2
 (cd "$src" && go build -trimpath -tags osusergo,grpcnotrace \
     -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
     -o "$out_dir/pulumi-language-nodejs" .)
-"$out_dir/pulumi-language-nodejs" -help 2>&1 | grep -q "^Usage of" || { echo "pulumi-language-nodejs does not start" >&2; exit 1; }
+# (Read whole, not piped into grep -q: an early-closed pipe kills it with SIGPIPE, a false failure.)
+usage=$("$out_dir/pulumi-language-nodejs" -help 2>&1 || true)
+[[ $usage == "Usage of"* ]] || { echo "pulumi-language-nodejs does not start: $usage" >&2; exit 1; }

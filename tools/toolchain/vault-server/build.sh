@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds a Vault-API dev/test server (binary: vault) from Go modules via the Go module proxy.
-# OpenBao (github.com/openbao/openbao) is refused by the proxy (403), so this builds
-# HashiCorp Vault v1.14.1 (MPL-2.0; never 1.14.9+ or 1.15+, which are BUSL).
+# The second local server beside OpenBao (tools/toolchain/openbao): HashiCorp Vault v1.14.1, the
+# last MPL-2.0 line the proxy serves with its sdk (never 1.14.10+ or 1.15+, which are BUSL).
 # Usage: build.sh OUT_DIR   (run from a scratch copy of this folder)
 set -euo pipefail
 
