@@ -34,15 +34,12 @@ export type KvV2Mounts = Map<string, string>;
 const trimSlashes = (p: string) => p.trim().replace(/^\/+|\/+$/g, "");
 
 /**
- * The kv-v2 mounts one policy document reveals by itself: the pack config's kvV2Mounts, and every
- * mount the document addresses through a data/ or metadata/ segment.
+ * The kv-v2 mounts known without the stack: the pack config's kvV2Mounts. (A document's own data/
+ * paths are not taken as proof: a kv v1 mount may have a folder named "data", and a mandatory rule
+ * must not block a correct policy on a guess.)
  */
-export function documentKvV2Mounts(stanzas: readonly Stanza[], config: Partial<KvV2PathsConfig>): KvV2Mounts {
+export function documentKvV2Mounts(_stanzas: readonly Stanza[], config: Partial<KvV2PathsConfig>): KvV2Mounts {
     const mounts: KvV2Mounts = new Map();
-    for (const { path } of stanzas) {
-        const kv = kvV2Split(path);
-        if (kv && !mounts.has(kv.mount)) mounts.set(kv.mount, `this policy's own ${kv.endpoint}/ paths show it`);
-    }
     for (const m of stringList(config.kvV2Mounts)) mounts.set(trimSlashes(m), "listed in the policy pack config's kvV2Mounts");
     return mounts;
 }

@@ -37,15 +37,15 @@ export function propertyDocs(file: string, interfaceName: string): Record<string
     );
 }
 
-type Declaration = { type: "string" | "boolean" | "integer" | "array"; items?: { type: string }; default: unknown; description: string };
+type Declaration = { type: "string" | "boolean" | "object" | "array"; items?: { type: string }; default: unknown; description: string };
 
 /** Pulumi's config type of a schema (arrays of strings or objects). */
 function pulumiType(schema: z.ZodType): Pick<Declaration, "type" | "items"> {
     const def = (schema as unknown as { def: { type: string; innerType?: z.ZodType; element?: z.ZodType } }).def;
     if (def.type === "optional" || def.type === "default") return pulumiType(def.innerType!);
-    if (def.type === "array") return { type: "array", items: { type: pulumiType(def.element!).type === "string" ? "string" : "object" } };
-    if (def.type === "boolean" || def.type === "string") return { type: def.type };
-    return { type: "string" };
+    if (def.type === "array") return { type: "array", items: { type: pulumiType(def.element!).type } };
+    if (def.type === "boolean" || def.type === "string" || def.type === "object") return { type: def.type };
+    throw new Error(`no Pulumi config type for a ${def.type} schema`);
 }
 
 /**

@@ -125,7 +125,7 @@ const unsafeStackViolations: Record<string, string[]> = {
         'path "unsafe-payments/data/app/*" grants only "list", but on a kv-v2 mount Vault checks list on ' +
             "unsafe-payments/metadata/..., never on data/, so this stanza matches nothing. " +
             'Grant "list" on path "unsafe-payments/metadata/app/*" instead.',
-        'path "unsafe-payments/app/config" is on kv-v2 mount "unsafe-payments" (this policy\'s own data/ paths show it), where ' +
+        'path "unsafe-payments/app/config" is on kv-v2 mount "unsafe-payments" (a kv-v2 Mount in this stack), where ' +
             "Vault checks only API paths (unsafe-payments/data/..., unsafe-payments/metadata/..., ...), so this stanza matches " +
             'nothing and its "read" neither grant nor deny. Write the API paths instead: "read" on "unsafe-payments/data/app/config".',
         'path "unsafe-payments/*" is on kv-v2 mount "unsafe-payments" (a kv-v2 Mount in this stack) but names no API endpoint: ' +

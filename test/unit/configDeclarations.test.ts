@@ -35,6 +35,17 @@ describe("config declarations", () => {
         }
     });
 
+    it("Pulumi.yaml's types accept the dev stack's values, as Pulumi checks them before the program runs", () => {
+        const dev = (parse(fs.readFileSync(path.join(repoDir, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
+        // `pulumi config set` stores booleans as "true"/"false", which Pulumi accepts for a boolean key.
+        const typeOf = (v: unknown) => (Array.isArray(v) ? "array" : v === "true" || v === "false" ? "boolean" : typeof v);
+        for (const [fullKey, value] of Object.entries(dev)) {
+            const declared = declarations[fullKey.replace(/^vault-k8s-auth:/, "")] as { type: string; items?: { type: string } };
+            assert.equal(typeOf(value), declared.type, fullKey);
+            if (Array.isArray(value)) for (const item of value) assert.equal(typeOf(item), declared.items?.type, `${fullKey}[]`);
+        }
+    });
+
     it("the README documents every key and every service field, with the defaults the component applies", () => {
         const readme = fs.readFileSync(path.join(repoDir, "README.md"), "utf8");
         const row = (key: string) => readme.split("\n").find((l) => l.startsWith(`| \`${key}\``)) ?? "";

@@ -632,17 +632,22 @@ describe("vault-policy-kv-v2-paths", () => {
         assert.equal(kvV2Split("my-app/*"), undefined);
     });
 
-    it("rejects a `vault kv`-style path on a mount its own policy shows to be kv-v2: it matches nothing", async () => {
+    it("rejects a `vault kv`-style path on a kv-v2 mount of the pack config: it matches nothing", async () => {
         const document = jsonPolicy({ "payments/data/app/*": ["read"], "payments/app/config": ["read", "update"] });
-        assert.deepEqual(await check(types.policy, document), [
+        const config = { "vault-policy-kv-v2-paths": { kvV2Mounts: ["payments"] } };
+        assert.deepEqual(await check(types.policy, document, { config }), [
             {
                 policy: "vault-policy-kv-v2-paths",
                 message:
-                    'path "payments/app/config" is on kv-v2 mount "payments" (this policy\'s own data/ paths show it), where Vault checks ' +
+                    'path "payments/app/config" is on kv-v2 mount "payments" (listed in the policy pack config\'s kvV2Mounts), where Vault checks ' +
                     "only API paths (payments/data/..., payments/metadata/..., ...), so this stanza matches nothing and its " +
                     '"read", "update" neither grant nor deny. Write the API paths instead: "read", "update" on "payments/data/app/config".',
             },
         ]);
+    });
+
+    it("does not take a data/ path as proof of kv-v2: a kv (v1) mount may have a folder named data", async () => {
+        assert.deepEqual(await check(types.policy, jsonPolicy({ "team/data/app/*": ["read"], "team/app/config": ["read", "update"] })), []);
     });
 
     it("rejects a wildcard right after a kv-v2 mount of the pack config: it grants on every endpoint at once", async () => {
@@ -723,15 +728,19 @@ describe("vault-policy-kv-v2-paths over the stack (kv-v2 Mounts it creates)", ()
                     "just where meant (e.g. update also destroys versions through destroy/, delete also erases every version through " +
                     'metadata/). Write the API paths instead: "read" on "payments/data/*", "list" on "payments/metadata/*".',
             },
-        ]);
-        // team/app/* is the per-resource check's finding (its own data/ path shows the mount): not reported twice.
-        assert.deepEqual(
-            messages(await check(types.policy, policy("team", { "team/app/*": ["read"], "team/data/app/*": ["read"] }).props)),
-            [
-                'path "team/app/*" is on kv-v2 mount "team" (this policy\'s own data/ paths show it), where Vault checks only API paths ' +
+            {
+                policy: "vault-policy-kv-v2-paths",
+                urn: urnOf(types.policy, "team"),
+                message:
+                    'path "team/app/*" is on kv-v2 mount "team" (a kv-v2 Mount in this stack), where Vault checks only API paths ' +
                     '(team/data/..., team/metadata/..., ...), so this stanza matches nothing and its "read" neither grant nor deny. ' +
                     'Write the API paths instead: "read" on "team/data/app/*".',
-            ],
+            },
+        ]);
+        // Without the stack's Mounts, the per-resource check has no reason to think "team" is kv-v2.
+        assert.deepEqual(
+            messages(await check(types.policy, policy("team", { "team/app/*": ["read"], "team/data/app/*": ["read"] }).props)),
+            [],
         );
     });
 
