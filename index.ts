@@ -50,9 +50,6 @@ const services = cfg.services.map(
 
 // Outputs for other stacks and for `npm run verify` (their contract: stack/outputs.ts); none is secret.
 const outputs = stackOutputs(backend, tokenReviewer, services);
-export const authPath = outputs.authPath;
-export const authAccessor = outputs.authAccessor;
-export const kubernetesHost = outputs.kubernetesHost;
-export const kubernetesCaCert = outputs.kubernetesCaCert;
+export const authBackend = outputs.authBackend;
 export const reviewer = outputs.reviewer;
 export const serviceAccess = outputs.serviceAccess;

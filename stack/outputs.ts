@@ -6,12 +6,17 @@ import { KubernetesAuthBackend, ServiceAccess, TokenReviewer } from "../componen
  * keeps its component's property name. None of them is secret; the reviewer JWT is never one.
  */
 export interface StackOutputs {
-    authPath: string;
-    authAccessor: string;
-    kubernetesHost: string;
-    /** PEM CA of the API server, as the auth method pins it (public: a team's stack compares it with its own cluster's). */
-    kubernetesCaCert: string;
+    /** The kubernetes auth method (KubernetesAuthBackend). */
+    authBackend: {
+        path: string;
+        accessor: string;
+        kubernetesHost: string;
+        /** PEM CA of the API server, as the auth method pins it (public: a team's stack compares it with its own cluster's). */
+        kubernetesCaCert: string;
+    };
+    /** The reviewer account (TokenReviewer). */
     reviewer: { namespace: string; serviceAccountName: string; secretName: string; clusterRoleBindingName: string };
+    /** Each service (ServiceAccess), by its name. */
     serviceAccess: Record<string, ServiceOutput>;
 }
 
@@ -40,10 +45,12 @@ export function stackOutputs(
     services: readonly (readonly [string, ServiceAccess])[],
 ): Lifted<StackOutputs> {
     return {
-        authPath: backend.path,
-        authAccessor: backend.accessor,
-        kubernetesHost: backend.kubernetesHost,
-        kubernetesCaCert: backend.kubernetesCaCert,
+        authBackend: {
+            path: backend.path,
+            accessor: backend.accessor,
+            kubernetesHost: backend.kubernetesHost,
+            kubernetesCaCert: backend.kubernetesCaCert,
+        },
         reviewer: {
             namespace: reviewer.namespace,
             serviceAccountName: reviewer.serviceAccountName,

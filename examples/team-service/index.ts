@@ -14,17 +14,10 @@ import { currentCluster } from "./kubeconfig";
 export = async () => {
     const platformStack = new pulumi.Config().require("platformStack");
     const platform = new pulumi.StackReference(platformStack);
-    const read = async <K extends keyof StackOutputs>(name: K): Promise<StackOutputs[K]> => {
-        const value = (await platform.getOutputDetails(name)).value as StackOutputs[K] | undefined;
-        if (value === undefined)
-            throw new pulumi.RunError(`${platformStack} has no output "${name}": run \`pulumi up\` of the platform stack first.`);
-        return value;
-    };
-    const [authPath, kubernetesHost, kubernetesCaCert] = await Promise.all([
-        read("authPath"),
-        read("kubernetesHost"),
-        read("kubernetesCaCert"),
-    ]);
+    const backend = (await platform.getOutputDetails("authBackend")).value as StackOutputs["authBackend"] | undefined;
+    if (backend === undefined)
+        throw new pulumi.RunError(`${platformStack} has no output "authBackend": run \`pulumi up\` of the platform stack first.`);
+    const { path: authPath, kubernetesHost, kubernetesCaCert } = backend;
 
     const own = currentCluster();
     const differences: string[] = [];

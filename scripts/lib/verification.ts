@@ -39,7 +39,7 @@ export async function verifyService(
     if (!own) throw new Error(`the stack config has no service "${name}"; verify the stack with the config it was deployed with.`);
     const checks: Check[] = [];
     const jwt = await issueJwt(svc.namespace, svc.serviceAccountName, svc.audience);
-    const login = await vault.kubernetesLogin(outputs.authPath, svc.roleName, jwt);
+    const login = await vault.kubernetesLogin(outputs.authBackend.path, svc.roleName, jwt);
     const client = vault.withToken(login.token);
     try {
         const policyName = own.policyName ?? name;
@@ -51,7 +51,7 @@ export async function verifyService(
 
         const expected = expectedAccess(own, config.kvV2Mounts);
         const otherProbes = othersProbes(name, config.services, config.kvV2Mounts);
-        const adminProbes = [`sys/policies/acl/${svc.policyName}`, `auth/${outputs.authPath}/role/${svc.roleName}`, "sys/auth"];
+        const adminProbes = [`sys/policies/acl/${svc.policyName}`, `auth/${outputs.authBackend.path}/role/${svc.roleName}`, "sys/auth"];
         const caps = await client.capabilitiesSelf([...expected.map((e) => e.path), ...otherProbes, ...adminProbes]);
 
         for (const { path, capabilities: want } of expected) {

@@ -46,9 +46,9 @@ describe("a team's stack reusing the platform stack through a StackReference", {
         // Host and CA as the team's stack read them from the platform stack: the cluster of KUBECONFIG.
         const platformOutputs = JSON.parse(h.pulumiOk("stack", "output", "--json", "--stack", platform).stdout);
         assert.equal(outputs.kubernetesHost, `https://127.0.0.1:${h.env.APISERVER_PORT}`);
-        assert.equal(outputs.kubernetesHost, platformOutputs.kubernetesHost);
+        assert.equal(outputs.kubernetesHost, platformOutputs.authBackend.kubernetesHost);
         assert.match(outputs.kubernetesCaCert, /^-----BEGIN CERTIFICATE-----\n/);
-        assert.equal(outputs.kubernetesCaCert, platformOutputs.kubernetesCaCert);
+        assert.equal(outputs.kubernetesCaCert, platformOutputs.authBackend.kubernetesCaCert);
         assert.equal(outputs.kubernetesCaCert.trim(), kubeconfigCa(h.env.KUBECONFIG!).trim());
         const jwt = await h.issueJwt("reports", "reports");
         const { policies } = await h.vaultAdmin().kubernetesLogin("kubernetes", outputs.roleName, jwt);

@@ -75,8 +75,8 @@ describe("the dev stack", () => {
     });
 
     it("exports the mount, accessor and per-service names and login examples, with no secret among them", async () => {
-        assert.equal(outputs.authPath, "kubernetes");
-        assert.equal(outputs.authAccessor, find(registered, "vault:index/authBackend:AuthBackend").state.accessor);
+        assert.equal(outputs.authBackend.path, "kubernetes");
+        assert.equal(outputs.authBackend.accessor, find(registered, "vault:index/authBackend:AuthBackend").state.accessor);
         assert.deepEqual(Object.keys(outputs.serviceAccess), ["my-app", "payments"]);
         assert.equal(outputs.serviceAccess["my-app"].roleName, "my-app");
         assert.match(outputs.serviceAccess.payments.loginExample, /auth\/kubernetes\/login/);
