@@ -3,7 +3,7 @@ import * as path from "path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import { KubernetesAuthBackend, ServiceAccess, TokenReviewer } from "../../components";
+import { KubernetesAuthBackend, ServiceAccess, serviceAccessDefaults, TokenReviewer } from "../../components";
 import { endpointFromKubeconfig, mergeKubeconfigs } from "../../stack/kubeconfig";
 
 // Several clusters, one Vault: each cluster gets its own reviewer and its own kubernetes auth
@@ -61,8 +61,8 @@ new vault.kubernetes.AuthBackendRole("billing-b", {
     boundServiceAccountNames: [accountB.metadata.name],
     boundServiceAccountNamespaces: [namespaceB.metadata.name],
     tokenPolicies: [billing.policyName],
-    tokenTtl: 3600,
-    tokenMaxTtl: 86400,
+    tokenTtl: serviceAccessDefaults.tokenTtl,
+    tokenMaxTtl: serviceAccessDefaults.tokenMaxTtl,
 });
 
 export const authPaths = { a: auth.a.backend.path, b: auth.b.backend.path };

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { ServiceAccess } from "../../components";
 import type { StackOutputs } from "../../stack/outputs";
-import { currentCluster } from "./kubeconfig";
+import { ambientKubeconfigFiles, endpointFromKubeconfig, mergeKubeconfigs, readKubeconfigFiles } from "../../stack/kubeconfig";
 
 // A team's stack, separate from the platform's: it reads the platform stack's outputs (the auth
 // mount, and the API server and CA the platform's Vault reviews tokens with) through a
@@ -19,7 +19,9 @@ export = async () => {
         throw new pulumi.RunError(`${platformStack} has no output "authBackend": run \`pulumi up\` of the platform stack first.`);
     const { path: authPath, kubernetesHost, kubernetesCaCert } = backend;
 
-    const own = currentCluster();
+    // KUBECONFIG's current context, merged as kubectl merges it: the cluster the kubernetes provider uses.
+    const sources = readKubeconfigFiles(ambientKubeconfigFiles());
+    const own = endpointFromKubeconfig(mergeKubeconfigs(sources), undefined, sources.map((s) => s.label).join(" + "));
     const differences: string[] = [];
     if (own.host.replace(/\/+$/, "") !== kubernetesHost.replace(/\/+$/, ""))
         differences.push(`API server ${own.host} (the platform's: ${kubernetesHost})`);
