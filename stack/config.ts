@@ -295,9 +295,15 @@ function crossChecks(cfg: StackConfig, positions: { service: ServiceConfig; inde
     return errors;
 }
 
-/** Keys whose values are JSON (arrays/objects) in `pulumi config`. */
-const jsonKeys = new Set(["pemKeys", "kvV2Mounts", "services"]);
-const booleanKeys = new Set(["createReviewerNamespace", "disableLocalCaJwt", "writeOnlyReviewerJwt", "vaultSkipChildToken"]);
+/** The Pulumi config type of a key's schema: how `pulumi config` holds it, and how Pulumi.yaml declares it. */
+export type ConfigType = "string" | "boolean" | "object" | "array";
+export function configTypeOf(schema: z.ZodType): { type: ConfigType; items?: { type: ConfigType } } {
+    const def = (schema as unknown as { def: { type: string; innerType?: z.ZodType; element?: z.ZodType } }).def;
+    if (def.type === "optional" || def.type === "default") return configTypeOf(def.innerType!);
+    if (def.type === "array") return { type: "array", items: { type: configTypeOf(def.element!).type } };
+    if (def.type === "boolean" || def.type === "string" || def.type === "object") return { type: def.type };
+    throw new Error(`no Pulumi config type for a ${def.type} schema`);
+}
 
 /** Reads this project's config from the Pulumi engine, rejects unknown keys, and parses it. */
 export function readStackConfig(config = new pulumi.Config()): StackConfig {
@@ -306,7 +312,9 @@ export function readStackConfig(config = new pulumi.Config()): StackConfig {
     for (const fullKey of Object.keys(pulumi.runtime.allConfig())) {
         if (!fullKey.startsWith(prefix)) continue;
         const key = fullKey.slice(prefix.length);
-        const value = jsonKeys.has(key) ? config.getObject(key) : booleanKeys.has(key) ? config.getBoolean(key) : config.get(key);
+        const schema = stackConfig.shape[key as keyof typeof stackConfig.shape];
+        const type = schema ? configTypeOf(schema).type : "string"; // an unknown key: reported by the schema
+        const value = type === "array" ? config.getObject(key) : type === "boolean" ? config.getBoolean(key) : config.get(key);
         // Pulumi.yaml declares "" as the default of optional strings: it means "not set".
         if (value !== "") raw[key] = value;
     }

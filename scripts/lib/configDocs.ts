@@ -3,8 +3,7 @@ import * as path from "path";
 import * as prettier from "prettier";
 import * as ts from "typescript";
 import { Document, parseDocument } from "yaml";
-import { z } from "zod";
-import { serviceConfigSchema, stackConfigSchema } from "../../stack/config";
+import { configTypeOf, serviceConfigSchema, stackConfigSchema } from "../../stack/config";
 
 /**
  * Pulumi.yaml's config declarations and the README's configuration tables, generated from their one
@@ -37,16 +36,7 @@ export function propertyDocs(file: string, interfaceName: string): Record<string
     );
 }
 
-type Declaration = { type: "string" | "boolean" | "object" | "array"; items?: { type: string }; default: unknown; description: string };
-
-/** Pulumi's config type of a schema (arrays of strings or objects). */
-function pulumiType(schema: z.ZodType): Pick<Declaration, "type" | "items"> {
-    const def = (schema as unknown as { def: { type: string; innerType?: z.ZodType; element?: z.ZodType } }).def;
-    if (def.type === "optional" || def.type === "default") return pulumiType(def.innerType!);
-    if (def.type === "array") return { type: "array", items: { type: pulumiType(def.element!).type } };
-    if (def.type === "boolean" || def.type === "string" || def.type === "object") return { type: def.type };
-    throw new Error(`no Pulumi config type for a ${def.type} schema`);
-}
+type Declaration = ReturnType<typeof configTypeOf> & { default: unknown; description: string };
 
 /**
  * One declaration per key. Pulumi.yaml requires a key that has no default, and a secret key cannot
@@ -55,7 +45,7 @@ function pulumiType(schema: z.ZodType): Pick<Declaration, "type" | "items"> {
 export function configDeclarations(): Record<string, Declaration> {
     return Object.fromEntries(
         Object.entries(stackConfigSchema.shape).map(([key, schema]) => {
-            const { type, items } = pulumiType(schema);
+            const { type, items } = configTypeOf(schema);
             const parsed = schema.safeParse(undefined);
             const value = parsed.success && parsed.data !== undefined ? parsed.data : type === "array" ? [] : "";
             return [key, { type, ...(items ? { items } : {}), default: value, description: schema.description ?? "" }];
