@@ -314,7 +314,8 @@ export function readStackConfig(config = new pulumi.Config()): StackConfig {
         const key = fullKey.slice(prefix.length);
         const schema = stackConfig.shape[key as keyof typeof stackConfig.shape];
         const type = schema ? configTypeOf(schema).type : "string"; // an unknown key: reported by the schema
-        const value = type === "array" ? config.getObject(key) : type === "boolean" ? config.getBoolean(key) : config.get(key);
+        const value =
+            type === "array" || type === "object" ? config.getObject(key) : type === "boolean" ? config.getBoolean(key) : config.get(key);
         // Pulumi.yaml declares "" as the default of optional strings: it means "not set".
         if (value !== "") raw[key] = value;
     }
