@@ -6,29 +6,12 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/stack-config.sh"
+source "$(dirname "$0")/lib/environment.sh"
 cd "$REPO_DIR"
 start=$SECONDS
 stack=dev
 
-[[ -d node_modules/@pulumi/pulumi ]] || npm ci
-if [[ -n ${KUBECONFIG:-} && -n ${VAULT_ADDR:-} && ${KUBECONFIG} != "$LOCAL_DIR"/* ]]; then
-    bash scripts/toolchain.sh pulumi
-    log "using your cluster (KUBECONFIG=$KUBECONFIG) and Vault (VAULT_ADDR=$VAULT_ADDR)"
-    export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$LOCAL_DIR/pulumi-state}
-    mkdir -p "$LOCAL_DIR/pulumi-state"
-else
-    bash scripts/toolchain.sh
-    if ! bash scripts/local-env.sh status | grep -q "^vault: running"; then
-        bash scripts/local-env.sh start "$@"
-    fi
-    # shellcheck disable=SC1091
-    source "$LOCAL_DIR/env"
-    # A running environment is reused: it must be the server asked for, not silently the other one.
-    wanted=$(while (($# > 0)); do [[ $1 == --server ]] && echo "${2:-}"; shift; done)
-    if [[ -n $wanted && $wanted != "$VAULT_SERVER" ]]; then
-        die "the running local environment serves $VAULT_SERVER, not $wanted; run npm run local:down first, then npm run local:up -- --server $wanted"
-    fi
-fi
+use_environment "$@"
 
 prepare_stack "$stack"
 log "pulumi up (stack $stack, backend $PULUMI_BACKEND_URL)"

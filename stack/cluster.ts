@@ -9,6 +9,8 @@ export interface ClusterSource {
     host: pulumi.Output<string>;
     /** Undefined when only the reviewer token Secret can tell (its ca.crt is used then). */
     caCert?: pulumi.Output<string>;
+    /** Host and CA as plain values, when known before any resource is registered (not from a StackReference). */
+    known?: { host: string; caCert?: string };
 }
 
 /**
@@ -43,7 +45,11 @@ export function resolveCluster(cfg: StackConfig, env: NodeJS.ProcessEnv = proces
                 "cluster: no kubeconfig found and kubernetesHost is not set; set config kubeconfig (--secret), clusterStack, or kubernetesHost and kubernetesCaCert, or point KUBECONFIG at the cluster.",
             );
         }
-        return { host: pulumi.output(explicitHost), caCert: explicitCa === undefined ? undefined : pulumi.output(explicitCa) };
+        return {
+            host: pulumi.output(explicitHost),
+            caCert: explicitCa === undefined ? undefined : pulumi.output(explicitCa),
+            known: { host: explicitHost, caCert: explicitCa },
+        };
     }
 
     const endpoint =
@@ -55,5 +61,6 @@ export function resolveCluster(cfg: StackConfig, env: NodeJS.ProcessEnv = proces
         kubeconfig: cfg.kubeconfig !== undefined ? pulumi.secret(cfg.kubeconfig) : undefined,
         host: pulumi.output(explicitHost ?? endpoint.host),
         caCert: pulumi.output(explicitCa ?? endpoint.caCert),
+        known: { host: explicitHost ?? endpoint.host, caCert: explicitCa ?? endpoint.caCert },
     };
 }

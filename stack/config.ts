@@ -17,7 +17,7 @@ import {
     TokenType,
     validateServiceAccessArgs,
 } from "../components/serviceAccess";
-import { checkUnique, FieldOf, mountsCollide } from "../components/validation";
+import { FieldOf, mountsCollide } from "../components/validation";
 
 /**
  * The stack's configuration: its shape (zod, strict, so a misspelt key is an error rather than a
@@ -85,6 +85,12 @@ const stackConfig = z.strictObject({
             "Kubeconfig contents of the cluster (set it with --secret). Unset: the ambient kubeconfig ($KUBECONFIG or ~/.kube/config).",
         ),
     kubeContext: z.string().optional().describe("Context of the kubeconfig to use. Unset: its current-context."),
+    platformStack: z
+        .string()
+        .optional()
+        .describe(
+            "A platform stack (org/project/stack) whose auth method this stack's services use: set, this is a team stack (services only; the platform's keys are read from its outputs).",
+        ),
     clusterStack: z
         .string()
         .optional()
@@ -195,29 +201,79 @@ const reviewerKeys: Record<keyof TokenReviewerArgs, string> = {
 const backendKeys: Partial<Record<keyof KubernetesAuthBackendArgs, string>> = { path: "authPath", writeOnlyJwt: "writeOnlyReviewerJwt" };
 
 /**
+ * The keys a team stack (platformStack set) takes from its platform stack instead: the reviewer, the
+ * auth method and the stack-wide mounts belong to the platform, and every team must see the same.
+ */
+export const platformKeys = [
+    "clusterStack",
+    "kubernetesHost",
+    "kubernetesCaCert",
+    "reviewerNamespace",
+    "createReviewerNamespace",
+    "reviewerServiceAccount",
+    "authPath",
+    "issuer",
+    "disableLocalCaJwt",
+    "pemKeys",
+    "writeOnlyReviewerJwt",
+    "kvV2Mounts",
+] as const satisfies readonly (keyof StackConfig)[];
+
+/** What a team stack takes from its platform stack's outputs (see platformKeys). */
+export type PlatformSettings = Pick<StackConfig, "authPath" | "kvV2Mounts" | "reviewerNamespace">;
+
+/** A service as checked across a stack (or a fleet): the parsed service and where the user wrote it. */
+export interface PlacedService {
+    service: ServiceConfig;
+    /** E.g. `services[2] (billing)`, or `fleet/teams/ops.yaml: services[0] (api)` in a fleet. */
+    at: string;
+}
+
+/**
  * Stack errors are pulumi.RunError: the CLI prints the message alone, without a stack trace that
  * would bury the field and the fix.
  *
  * Parses raw config values (as `pulumi config` holds them: strings, booleans, parsed JSON) and
- * returns the typed config, or throws one error that lists every problem with its field and fix:
- * each service is parsed on its own, so one service's malformed field does not hide the value
- * checks of the stack and of the other services.
+ * returns the typed config, or throws one error that lists every problem with its field and fix.
+ * A team stack's raw config is parsed with its platform's settings in place of the platform keys.
  */
-export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
+export function parseStackConfig(raw: Record<string, unknown>, platform?: PlatformSettings): StackConfig {
+    const { config, errors } = checkStackConfig(raw, platform);
+    if (!config) throw new pulumi.RunError(`invalid stack config:\n  - ${errors.join("\n  - ")}`);
+    return config;
+}
+
+/**
+ * The typed config and no errors, or every problem found: each service is parsed on its own, so one
+ * service's malformed field does not hide the value checks of the stack and of the other services.
+ */
+export function checkStackConfig(
+    raw: Record<string, unknown>,
+    platform?: PlatformSettings,
+    /** false: the caller checks the services as a set, with those of other stacks (a fleet). */
+    serviceChecks = true,
+): { config?: StackConfig; services: PlacedService[]; errors: string[] } {
+    const errors: string[] = [];
+    if (raw.platformStack !== undefined) {
+        for (const key of platformKeys.filter((k) => raw[k] !== undefined)) {
+            errors.push(
+                `${key}: belongs to the platform stack (${String(raw.platformStack)}); a team stack reads it from the platform's outputs. Remove it from this stack's config.`,
+            );
+        }
+        if (platform) raw = { ...raw, ...platform };
+    }
     const top = stackConfig.extend({ services: z.array(z.unknown()).default([]) }).safeParse(raw);
-    const errors = top.success ? [] : top.error.issues.map((i) => describeIssue(i));
+    if (!top.success) errors.push(...top.error.issues.map((i) => describeIssue(i)));
     const rawServices = Array.isArray(raw.services) ? (raw.services as unknown[]) : [];
-    const services = rawServices.map((s, index) => {
+    const services = rawServices.flatMap((s, index) => {
         const parsed = service.safeParse(s);
         if (!parsed.success) errors.push(...parsed.error.issues.map((i) => describeIssue(i, ["services", index])));
-        return parsed.success ? { service: parsed.data, index } : undefined;
+        return parsed.success ? [{ service: parsed.data, at: `services[${index}] (${parsed.data.name})` }] : [];
     });
-    const parsedServices = services.filter((s) => s !== undefined);
-    if (top.success) errors.push(...crossChecks({ ...top.data, services: parsedServices.map((s) => s.service) }, parsedServices));
-    if (!top.success || errors.length > 0) {
-        throw new pulumi.RunError(`invalid stack config:\n  - ${[...new Set(errors)].join("\n  - ")}`);
-    }
-    return { ...top.data, services: parsedServices.map((s) => s.service) };
+    if (!top.success) return { services, errors: [...new Set(errors)] };
+    const config = { ...top.data, services: services.map((s) => s.service) };
+    errors.push(...stackChecks(config), ...(serviceChecks ? serviceSetChecks(config, services) : []));
+    return errors.length > 0 ? { services, errors: [...new Set(errors)] } : { config, services, errors: [] };
 }
 
 function describeIssue(issue: z.core.$ZodIssue, under: PropertyKey[] = []): string {
@@ -232,64 +288,69 @@ function describeIssue(issue: z.core.$ZodIssue, under: PropertyKey[] = []): stri
     return `${field || "config"}: ${issue.message}`;
 }
 
-/** A service's config fields, reported under its position and name; the stack-wide keys as they are. */
+/** A service's config fields, reported under where it was written; the stack-wide keys as they are. */
 function serviceFields(at: string): FieldOf<ServiceField> {
     return (k) => (k === "kvV2Mounts" || k === "authPath" ? k : `${at}.${k}`);
 }
 
-/** Checks of values and across services; `positions` gives each parsed service its index in the config. */
-function crossChecks(cfg: StackConfig, positions: { service: ServiceConfig; index: number }[]): string[] {
-    const at = (s: ServiceConfig) => `services[${positions.find((p) => p.service === s)!.index}] (${s.name})`;
+/** Checks of the stack's own values: the reviewer's and the auth method's, under the stack's keys. */
+function stackChecks(cfg: StackConfig): string[] {
     const errors = [
-        // The components' own checks, under the stack's keys.
         ...validateTokenReviewerArgs(reviewerArgs(cfg), (k) => reviewerKeys[k]),
         ...checkKubernetesAuthBackendValues(
             { path: cfg.authPath, kubernetesHost: cfg.kubernetesHost, kubernetesCaCert: cfg.kubernetesCaCert, pemKeys: cfg.pemKeys },
             (k) => backendKeys[k] ?? k,
         ),
-        ...checkUnique(
-            "services[].name",
-            cfg.services.map((s) => s.name),
-        ),
-        ...checkUnique(
-            "services[].roleName",
-            cfg.services.map((s) => s.roleName ?? s.name),
-        ),
-        ...checkUnique(
-            "services[].policyName",
-            cfg.services.map((s) => s.policyName ?? s.name),
-        ),
-        ...checkUnique(
-            "services[].namespace (createNamespace: true)",
-            cfg.services.filter((s) => s.createNamespace).map((s) => s.namespace),
-        ),
-        ...checkUnique(
-            "services[].formerNames",
-            cfg.services.flatMap((s) => s.formerNames ?? []),
-        ),
-        ...cfg.services.flatMap((s) =>
-            (s.formerNames ?? [])
-                .filter((f) => cfg.services.some((o) => o.name === f))
-                .map((f) => `${at(s)}.formerNames: "${f}" is the name of a current service; list only names no service has now.`),
-        ),
-        ...cfg.services.flatMap((s) => validateServiceAccessArgs(s.name, serviceArgs(s, cfg), serviceFields(at(s)))),
-        // All roles live on the one auth mount: one account must not reach two of them.
-        ...checkBindingOverlaps(cfg.services.map((s) => bindingOf(at(s), s.name, serviceArgs(s, cfg)))),
     ];
     for (const m of cfg.kvV2Mounts) {
         if (mountsCollide(m, cfg.authPath))
             errors.push(`kvV2Mounts: "${m}" collides with authPath "${cfg.authPath}"; choose another path.`);
     }
-    const mounts = cfg.services.flatMap((s) => (s.mount ? [{ at: `${at(s)}.mount.path`, path: s.mount.path }] : []));
+    return errors;
+}
+
+/**
+ * Checks of each service and across services that share one auth mount and one Vault: a stack's, or
+ * every team's of a fleet (which is why each service comes with where it was written).
+ */
+export function serviceSetChecks(
+    cfg: Pick<StackConfig, "authPath" | "kvV2Mounts" | "reviewerNamespace" | "createReviewerNamespace">,
+    placed: readonly PlacedService[],
+): string[] {
+    const services = placed.map((p) => p.service);
+    // Each duplicate is reported with every place that uses it: in a fleet they are in several files.
+    const unique = (field: string, valuesOf: (s: ServiceConfig) => string[]) => {
+        const uses = new Map<string, string[]>();
+        for (const p of placed) for (const v of valuesOf(p.service)) uses.set(v, [...(uses.get(v) ?? []), p.at]);
+        return [...uses]
+            .filter(([, at]) => at.length > 1)
+            .map(([v, at]) => `${field}: "${v}" is used more than once (${at.join(", ")}); each must be unique.`);
+    };
+    const errors = [
+        ...unique("services[].name", (s) => [s.name]),
+        ...unique("services[].roleName", (s) => [s.roleName ?? s.name]),
+        ...unique("services[].policyName", (s) => [s.policyName ?? s.name]),
+        ...unique("services[].namespace (createNamespace: true)", (s) => (s.createNamespace ? [s.namespace] : [])),
+        ...unique("services[].formerNames", (s) => s.formerNames ?? []),
+        ...placed.flatMap(({ service: s, at }) =>
+            (s.formerNames ?? [])
+                .filter((f) => services.some((o) => o.name === f))
+                .map((f) => `${at}.formerNames: "${f}" is the name of a current service; list only names no service has now.`),
+        ),
+        ...placed.flatMap(({ service: s, at }) => validateServiceAccessArgs(s.name, serviceArgs(s, cfg), serviceFields(at))),
+        // All roles live on the one auth mount: one account must not reach two of them.
+        ...checkBindingOverlaps(placed.map(({ service: s, at }) => bindingOf(at, s.name, serviceArgs(s, cfg)))),
+    ];
+    const mounts = placed.flatMap(({ service: s, at }) => (s.mount ? [{ at: `${at}.mount.path`, path: s.mount.path }] : []));
     mounts.forEach((a, i) =>
         mounts.slice(i + 1).forEach((b) => {
             if (mountsCollide(a.path, b.path))
                 errors.push(`${b.at}: "${b.path}" collides with ${a.at} "${a.path}"; each service needs its own mount path.`);
         }),
     );
-    if (cfg.createReviewerNamespace && cfg.services.some((s) => s.createNamespace && s.namespace === cfg.reviewerNamespace)) {
+    if (cfg.createReviewerNamespace && services.some((s) => s.createNamespace && s.namespace === cfg.reviewerNamespace)) {
         errors.push(
-            `services[].namespace: "${cfg.reviewerNamespace}" is also the reviewer namespace, which this stack creates; set createNamespace: false on that service.`,
+            `services[].namespace: "${cfg.reviewerNamespace}" is also the reviewer namespace, which the platform creates; set createNamespace: false on that service.`,
         );
     }
     return errors;
@@ -305,8 +366,11 @@ export function configTypeOf(schema: z.ZodType): { type: ConfigType; items?: { t
     throw new Error(`no Pulumi config type for a ${def.type} schema`);
 }
 
-/** Reads this project's config from the Pulumi engine, rejects unknown keys, and parses it. */
-export function readStackConfig(config = new pulumi.Config()): StackConfig {
+/**
+ * This project's config as the Pulumi engine holds it, each key read as its schema types it; a key
+ * the schema does not know is kept (as a string), for the parser to report.
+ */
+export function readRawStackConfig(config = new pulumi.Config()): Record<string, unknown> {
     const raw: Record<string, unknown> = {};
     const prefix = `${config.name}:`;
     for (const fullKey of Object.keys(pulumi.runtime.allConfig())) {
@@ -319,5 +383,5 @@ export function readStackConfig(config = new pulumi.Config()): StackConfig {
         // Pulumi.yaml declares "" as the default of optional strings: it means "not set".
         if (value !== "") raw[key] = value;
     }
-    return parseStackConfig(raw);
+    return raw;
 }

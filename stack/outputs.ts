@@ -16,7 +16,16 @@ export interface StackOutputs {
     };
     /** The reviewer account (TokenReviewer). */
     reviewer: { namespace: string; serviceAccountName: string; secretName: string; clusterRoleBindingName: string };
+    /** The stack's kv-v2 mounts that rules may refer to (team stacks expand their rules with them). */
+    kvV2Mounts: string[];
     /** Each service (ServiceAccess), by its name. */
+    serviceAccess: Record<string, ServiceOutput>;
+}
+
+/** A team stack's outputs: its services, and the platform's auth method they log in at. */
+export interface TeamStackOutputs {
+    platformStack: string;
+    authBackend: StackOutputs["authBackend"];
     serviceAccess: Record<string, ServiceOutput>;
 }
 
@@ -36,12 +45,26 @@ export interface ServiceOutput {
 }
 
 /** The same shape with an Output at every leaf, as the program produces it. */
-type Lifted<T> = [T] extends [object] ? { [K in keyof T]: Lifted<T[K]> } : pulumi.Output<T>;
+type Lifted<T> = [T] extends [readonly unknown[]]
+    ? pulumi.Output<T>
+    : [T] extends [object]
+      ? { [K in keyof T]: Lifted<T[K]> }
+      : pulumi.Output<T>;
+
+/** The outputs of a team stack, in the shape of TeamStackOutputs. */
+export function teamStackOutputs(
+    platformStack: string,
+    authBackend: StackOutputs["authBackend"],
+    services: readonly (readonly [string, ServiceAccess])[],
+): { platformStack: string; authBackend: StackOutputs["authBackend"]; serviceAccess: Lifted<StackOutputs["serviceAccess"]> } {
+    return { platformStack, authBackend, serviceAccess: serviceOutputs(services) };
+}
 
 /** The outputs of the stack's components, in the shape of StackOutputs. */
 export function stackOutputs(
     backend: KubernetesAuthBackend,
     reviewer: TokenReviewer,
+    kvV2Mounts: string[],
     services: readonly (readonly [string, ServiceAccess])[],
 ): Lifted<StackOutputs> {
     return {
@@ -57,21 +80,26 @@ export function stackOutputs(
             secretName: reviewer.secretName,
             clusterRoleBindingName: reviewer.clusterRoleBindingName,
         },
-        serviceAccess: Object.fromEntries(
-            services.map(([name, s]) => [
-                name,
-                {
-                    roleName: s.roleName,
-                    policyName: s.policyName,
-                    policyDocument: s.policyDocument,
-                    namespace: s.namespace,
-                    serviceAccountName: s.serviceAccountName,
-                    mountPath: s.mountPath,
-                    loginExample: s.loginExample,
-                    audience: s.audience,
-                    tokenNoDefaultPolicy: s.tokenNoDefaultPolicy,
-                },
-            ]),
-        ),
+        kvV2Mounts: pulumi.output(kvV2Mounts),
+        serviceAccess: serviceOutputs(services),
     };
+}
+
+function serviceOutputs(services: readonly (readonly [string, ServiceAccess])[]): Lifted<StackOutputs["serviceAccess"]> {
+    return Object.fromEntries(
+        services.map(([name, s]) => [
+            name,
+            {
+                roleName: s.roleName,
+                policyName: s.policyName,
+                policyDocument: s.policyDocument,
+                namespace: s.namespace,
+                serviceAccountName: s.serviceAccountName,
+                mountPath: s.mountPath,
+                loginExample: s.loginExample,
+                audience: s.audience,
+                tokenNoDefaultPolicy: s.tokenNoDefaultPolicy,
+            },
+        ]),
+    );
 }

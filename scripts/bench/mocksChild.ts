@@ -1,7 +1,7 @@
 // Child process of the mocks benchmark: the whole program (index.ts) under Pulumi mocks, with N
 // generated services, as test/unit/program.test.ts runs the dev stack. Prints what it registered.
 import * as pulumi from "@pulumi/pulumi";
-import { writeKubeconfig } from "../../test/support/devStack";
+import { runProgram, writeKubeconfig } from "../../test/support/devStack";
 import { installMocks, promiseOf, settle } from "../../test/support/mocks";
 import { serviceNames } from "./env";
 import { servicesConfig } from "./pulumiOps";
@@ -12,8 +12,7 @@ async function main(n: number): Promise<void> {
     const registered = await installMocks();
     // As the engine passes config: every value a string, objects as JSON.
     pulumi.runtime.setAllConfig({ "vault-k8s-auth:services": JSON.stringify(servicesConfig(serviceNames("mb", n))) });
-    const program: Record<string, unknown> = await import("../../index");
-    for (const v of Object.values(program)) await promiseOf(pulumi.output(v));
+    for (const v of Object.values(await runProgram())) await promiseOf(pulumi.output(v));
     await settle();
     console.log(JSON.stringify({ services: n, registered: registered.length }));
 }

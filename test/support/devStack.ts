@@ -29,3 +29,9 @@ export function writeKubeconfig(server = "https://127.0.0.1:6443", ca = testCa):
     );
     return file;
 }
+
+/** Runs the stack program (index.ts) as the engine would, under the mocks installed; returns its outputs. */
+export async function runProgram(): Promise<Record<string, unknown>> {
+    const program = (await import("../../index")).default as unknown as () => Promise<Record<string, unknown>>;
+    return program();
+}

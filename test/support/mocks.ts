@@ -22,6 +22,8 @@ export const testJwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY29
 export interface MockOptions {
     /** What the token controller "fills" into service-account-token Secrets; undefined = leaves it empty. */
     tokenData?: Record<string, string>;
+    /** The outputs of other stacks, by name, as a StackReference to them reads them. */
+    stacks?: Record<string, Record<string, unknown>>;
 }
 
 /**
@@ -42,6 +44,9 @@ export async function installMocks(options: MockOptions = { tokenData: { token: 
                     custom: args.custom ?? true,
                     state,
                 });
+                if (args.type === "pulumi:pulumi:StackReference") {
+                    state.outputs = options.stacks?.[args.inputs.name] ?? {};
+                }
                 if (args.type.startsWith("kubernetes:")) {
                     state.metadata = { ...args.inputs.metadata, uid: "0f3c2a9e-1111-2222-3333-444455556666" };
                 }

@@ -14,7 +14,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { policies } from "../../policy/policies";
 import { kvV2Findings, kvV2Split } from "../../policy/rules/kvV2Paths";
 import { privilegedReach } from "../../policy/rules/privilegedPaths";
-import { devStackConfig, writeKubeconfig } from "../support/devStack";
+import { devStackConfig, runProgram, writeKubeconfig } from "../support/devStack";
 import { installMocks, Registered, settle, testCa } from "../support/mocks";
 
 // The policy pack, policy by policy: each resource is run through EVERY policy, the way the engine's
@@ -767,7 +767,7 @@ describe("the dev stack under the policy pack", () => {
         process.env.VAULT_ADDR = "http://127.0.0.1:8200";
         registered = await installMocks();
         pulumi.runtime.setAllConfig(devStackConfig());
-        await import("../../index");
+        await runProgram();
         await settle();
     });
 

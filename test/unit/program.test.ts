@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { devStackConfig, writeKubeconfig } from "../support/devStack";
+import { devStackConfig, runProgram, writeKubeconfig } from "../support/devStack";
 import { find, installMocks, parentTypes, promiseOf, Registered, secretInput, settle, testCa, testJwt, urnOf } from "../support/mocks";
 import { nonEmpty } from "../support/assertions";
 
@@ -9,6 +9,7 @@ import { nonEmpty } from "../support/assertions";
 describe("the dev stack", () => {
     let registered: Registered[];
     let outputs: Record<string, any>;
+    let exported: Record<string, unknown>;
     const typeOf = (t: string) => registered.filter((r) => r.type === t);
 
     before(async () => {
@@ -16,12 +17,9 @@ describe("the dev stack", () => {
         process.env.VAULT_ADDR = "http://127.0.0.1:8200";
         registered = await installMocks();
         pulumi.runtime.setAllConfig(devStackConfig());
-        const program = await import("../../index");
+        exported = await runProgram();
         outputs = {};
-        for (const [k, v] of Object.entries(program)) {
-            if (pulumi.Output.isInstance(v)) outputs[k] = await promiseOf(v);
-            else outputs[k] = await promiseOf(pulumi.output(v));
-        }
+        for (const [k, v] of Object.entries(exported)) outputs[k] = await promiseOf(pulumi.output(v));
         await settle();
     });
 
@@ -81,8 +79,7 @@ describe("the dev stack", () => {
         assert.equal(outputs.serviceAccess["my-app"].roleName, "my-app");
         assert.match(outputs.serviceAccess.payments.loginExample, /auth\/kubernetes\/login/);
         assert.doesNotMatch(JSON.stringify(outputs), new RegExp(testJwt.slice(0, 20)));
-        const program = await import("../../index");
-        for (const [k, v] of Object.entries(program)) {
+        for (const [k, v] of Object.entries(exported)) {
             assert.equal(await pulumi.isSecret(pulumi.output(v as pulumi.Input<unknown>)), false, k);
         }
     });

@@ -1,0 +1,27 @@
+# The cluster and Vault that local commands run against; sourced, not run.
+
+# use_environment [--server openbao|vault]: builds (first time) or reuses the toolchain, then uses
+# your cluster and Vault when KUBECONFIG and VAULT_ADDR both point at them (outside .local/), else
+# the local environment, started when it is not running; exports its variables (.local/env).
+use_environment() {
+    [[ -d $REPO_DIR/node_modules/@pulumi/pulumi ]] || (cd "$REPO_DIR" && npm ci)
+    if [[ -n ${KUBECONFIG:-} && -n ${VAULT_ADDR:-} && ${KUBECONFIG} != "$LOCAL_DIR"/* ]]; then
+        bash "$REPO_DIR/scripts/toolchain.sh" pulumi
+        log "using your cluster (KUBECONFIG=$KUBECONFIG) and Vault (VAULT_ADDR=$VAULT_ADDR)"
+        export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$LOCAL_DIR/pulumi-state}
+        mkdir -p "$LOCAL_DIR/pulumi-state"
+        return
+    fi
+    bash "$REPO_DIR/scripts/toolchain.sh"
+    if ! bash "$REPO_DIR/scripts/local-env.sh" status | grep -q "^vault: running"; then
+        bash "$REPO_DIR/scripts/local-env.sh" start "$@"
+    fi
+    # shellcheck disable=SC1091
+    source "$LOCAL_DIR/env"
+    # A running environment is reused: it must be the server asked for, not silently the other one.
+    local wanted
+    wanted=$(while (($# > 0)); do [[ $1 == --server ]] && echo "${2:-}"; shift; done)
+    if [[ -n $wanted && $wanted != "$VAULT_SERVER" ]]; then
+        die "the running local environment serves $VAULT_SERVER, not $wanted; run npm run local:down first, then npm run local:up -- --server $wanted"
+    fi
+}
