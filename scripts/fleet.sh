@@ -4,7 +4,6 @@
 # at your own cluster and Vault. Options: scripts/fleet/main.ts.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-source "$(dirname "$0")/lib/stack-config.sh"
 source "$(dirname "$0")/lib/environment.sh"
 cd "$REPO_DIR"
 use_environment

@@ -21,6 +21,11 @@ export const opLabels: Record<string, string> = {
     "preview-refresh": "pulumi preview --refresh",
     "up-one-change": "pulumi up (1 service changed)",
     destroy: "pulumi destroy",
+    "fleet-up": "fleet up (platform + teams of ~30)",
+    "fleet-preview-noop": "fleet preview (no-op, every stack)",
+    "fleet-preview-one-team": "fleet preview --only one team (PR check)",
+    "fleet-up-one-team": "fleet up (1 team's service changed)",
+    "fleet-destroy": "fleet destroy",
     "seed-create": "seed CLI procedure: create",
     "seed-delete": "seed CLI procedure: delete",
     "floor-create": "floor HTTP: create",
@@ -61,6 +66,11 @@ export function markdown(r: Results): string {
         ["destroy / floor delete", "destroy", "floor-delete"],
         ["destroy / seed delete", "destroy", "seed-delete"],
         ["seed create / floor create", "seed-create", "floor-create"],
+        ["fleet up / seed create", "fleet-up", "seed-create"],
+        ["fleet up / floor create", "fleet-up", "floor-create"],
+        ["fleet up / single-stack up", "fleet-up", "up"],
+        ["fleet destroy / seed delete", "fleet-destroy", "seed-delete"],
+        ["fleet preview (no-op) / single-stack preview (no-op)", "fleet-preview-noop", "preview-noop"],
     ];
     lines.push(`| ratio | ${ns.map((n) => `N=${n}`).join(" | ")} |`, `|---|${ns.map(() => "---|").join("")}`);
     for (const [label, a, b] of pairs) lines.push(`| ${label} | ${ns.map((n) => ratio(n, a, b)).join(" | ")} |`);

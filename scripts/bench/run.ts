@@ -1,10 +1,12 @@
 // npm run bench [-- --quick] [--n 1,10,100 | --n none] [--runs K] [--mocks 1000 | --no-mocks] [--profile N]
+//                 [--single-max N] [--no-fleet] [--fleet-sweep N:C1,C2,…]
 // Measures the Pulumi lifecycle against the seed's CLI procedure and a direct-HTTP floor on the
 // benchmark's own local environment, then writes benchmarks/results.json, chart.svg and summary.md.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { floor, floorConcurrency, seedProcedure } from "./baselines";
+import { fleetLifecycle } from "./fleetOps";
 import { chartOf, machine } from "./machine";
 import { loadEnv, repoDir } from "./env";
 import { measure, ok, Sample, stats } from "./measure";
@@ -13,6 +15,10 @@ import { markdown, OpResult, Results } from "./report";
 
 interface Options {
     ns: number[];
+    /** The single stack runs up to this N only: its up is quadratic in N (BENCHMARKS.md). */
+    singleMax: number;
+    fleet: boolean;
+    sweep?: { n: number; concurrencies: number[] };
     runs: number;
     mocks?: number;
     profile?: number;
@@ -32,7 +38,14 @@ function options(argv: string[]): Options {
     // Quick skips the 1000-service mocks runs (about 80 s here, three ways); --mocks N asks for them.
     const mocks = argv.includes("--no-mocks") ? undefined : Number(value("--mocks") ?? (quick ? NaN : 1000)) || undefined;
     const profile = value("--profile") === undefined ? undefined : Number(value("--profile"));
-    return { ns, runs, mocks, profile };
+    const singleMax = Number(value("--single-max") ?? 300);
+    const sweepArg = value("--fleet-sweep");
+    const sweep = sweepArg
+        ? { n: Number(sweepArg.split(":")[0]), concurrencies: sweepArg.split(":")[1].split(",").map(Number) }
+        : undefined;
+    if (sweep && (!Number.isInteger(sweep.n) || sweep.concurrencies.some((c) => !Number.isInteger(c) || c < 1)))
+        throw new Error(`--fleet-sweep: expected e.g. 300:2,4,8, got ${sweepArg}`);
+    return { ns, singleMax, fleet: !argv.includes("--no-fleet") && !quick, sweep, runs, mocks, profile };
 }
 
 const log = (s: string) => console.log(s);
@@ -65,7 +78,8 @@ async function main(): Promise<void> {
             log(`N=${n}, run ${run}/${opts.runs}`);
             // Interleaved per run, so a burst of load from the neighbours hits every method alike.
             runs.push({
-                ...(await pulumiLifecycle(n, run, env, [], log)),
+                ...(n <= opts.singleMax ? await pulumiLifecycle(n, run, env, [], log) : {}),
+                ...(opts.fleet ? await fleetLifecycle(n, run, env, undefined, log) : {}),
                 ...(await seedProcedure(n, env, log)),
                 ...(await floor(n, env, log)),
             });
@@ -104,6 +118,25 @@ async function main(): Promise<void> {
                 log(`mocks N=${opts.mocks} ${way}: ${r.seconds.toFixed(2)} s, ${r.peakRssMiB?.toFixed(0)} MiB`);
             }
             results.mocks.ways[way] = summarise(samples);
+            save();
+        }
+    }
+
+    if (opts.sweep) {
+        // The fleet's default concurrency: the same fleet at several --concurrency values.
+        results.profile = results.profile ?? {};
+        for (const c of opts.sweep.concurrencies) {
+            const runs: Record<string, Sample>[] = [];
+            for (let run = 1; run <= opts.runs; run++) {
+                log(`fleet N=${opts.sweep.n} --concurrency ${c}, run ${run}/${opts.runs}`);
+                runs.push(await fleetLifecycle(opts.sweep.n, run, env, c, log));
+            }
+            const all = collect(runs);
+            results.profile[`fleet N=${opts.sweep.n} --concurrency ${c}`] = {
+                "fleet-up": all["fleet-up"],
+                "fleet-preview-noop": all["fleet-preview-noop"],
+                "fleet-destroy": all["fleet-destroy"],
+            };
             save();
         }
     }

@@ -137,6 +137,8 @@ async function main(argv: string[]): Promise<number> {
     }
     const failed = progress.end();
     console.log(`\n${progress.table()}`);
+    // The driver's own memory (its stacks run in CLI processes of their own): what a runner must leave it.
+    console.log(`\nfleet driver: peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
     if (failed.length > 0) {
         console.log(`\nfailed: ${failed.join(", ")}`);
         return 1;

@@ -32,7 +32,8 @@ export interface Workspace {
 }
 
 export async function openWorkspace(): Promise<Workspace> {
-    const ws = await LocalWorkspace.create({ workDir: repoDir });
+    // The generated config files carry no salt: the CLI takes the secrets provider from the stack's state.
+    const ws = await LocalWorkspace.create({ workDir: repoDir, envVars: { PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true" } });
     const who = await ws.whoAmI();
     // Self-managed backends (file, s3, postgres…) have one organization, "organization"; Pulumi Cloud has the user's.
     const org = who.url && /^https?:\/\//.test(who.url) ? who.user : "organization";

@@ -66,6 +66,13 @@ export class Harness {
         return run;
     }
 
+    /** `npm run fleet -- ARGS` (scripts/fleet.sh) on this environment; does not throw. */
+    fleet(...args: string[]): Run {
+        const run = this.exec("bash", [path.join(repoDir, "scripts", "fleet.sh"), ...args], this.env);
+        this.transcript.push(run.stdout, run.stderr);
+        return run;
+    }
+
     kubectl(...args: string[]): Run {
         return this.exec("kubectl", args, this.env);
     }

@@ -7,8 +7,8 @@ import { after, describe, it } from "node:test";
 import { repoDir } from "./harness";
 
 // The README's main job exactly as a new user runs it: a fresh clone, `npm ci`, `npm run local:up`,
-// `npm run verify`, `npm run local:down` - twice, to show it also works on a second run and after
-// local:down. Nothing may be left running, and the clone's `git status` must stay clean.
+// `npm run verify`, the example fleet (`npm run fleet -- up`, `verify`), `npm run local:down` -
+// twice, to show it also works on a second run and after local:down. Nothing may be left running, and the clone's `git status` must stay clean.
 
 const clone = fs.mkdtempSync(path.join(os.tmpdir(), "vault-k8s-auth-clone-"));
 const stateDir = path.join(clone, ".local", "env-state");
@@ -105,8 +105,14 @@ describe("the README's main job on a fresh clone", { timeout: 90 * 60 * 1000 }, 
         assert.doesNotMatch(out, /\+ \d+ created|~ \d+ updated|- \d+ deleted/);
     });
 
-    it("`npm run local:down` leaves nothing running; after it, the main job works again", () => {
-        run("npm", "run", "local:down");
+    it("the example fleet beside it: `npm run fleet -- up`, then `npm run fleet -- verify`", () => {
+        assert.match(run("npm", "run", "fleet", "--", "up"), /^fleet\.search\s+up\s+\d+\s+0\s+0\s+\d+\s+[\d.]+\s+ok$/m);
+        assert.match(run("npm", "run", "fleet", "--", "verify"), /^5 passed, 0 failed \(3 stack\(s\)\)$/m);
+    });
+
+    it("`npm run local:down` destroys both, leaves nothing running; after it, the main job works again", () => {
+        const down = run("npm", "run", "local:down");
+        assert.match(down, /fleet destroy \(platform stack fleet and its teams\)/);
         assert.deepEqual(leftRunning(pids), []);
         assert.match(run("npm", "run", "local:up"), /2 passed, 0 failed/);
         recordRunning();
