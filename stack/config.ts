@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { isDeepStrictEqual } from "util";
 import { z } from "zod";
 import { RuleCapability } from "../components/policyDocument";
 import {
@@ -255,7 +256,8 @@ export function checkStackConfig(
 ): { config?: StackConfig; services: PlacedService[]; errors: string[] } {
     const errors: string[] = [];
     if (raw.platformStack !== undefined) {
-        for (const key of platformKeys.filter((k) => raw[k] !== undefined)) {
+        // Pulumi.yaml declares a default for every key, so an unset key arrives with it: only another value was set.
+        for (const key of platformKeys.filter((k) => raw[k] !== undefined && !isDeepStrictEqual(raw[k], declaredDefault(k)))) {
             errors.push(
                 `${key}: belongs to the platform stack (${String(raw.platformStack)}); a team stack reads it from the platform's outputs. Remove it from this stack's config.`,
             );
@@ -354,6 +356,16 @@ export function serviceSetChecks(
         );
     }
     return errors;
+}
+
+/**
+ * The default Pulumi.yaml declares for a key: the schema's, else "" or [] for "unset" (Pulumi.yaml
+ * requires a key that has no default, and a secret key cannot have a plain one).
+ */
+export function declaredDefault(key: keyof StackConfig): unknown {
+    const schema = stackConfig.shape[key];
+    const parsed = schema.safeParse(undefined);
+    return parsed.success && parsed.data !== undefined ? parsed.data : configTypeOf(schema).type === "array" ? [] : "";
 }
 
 /** The Pulumi config type of a key's schema: how `pulumi config` holds it, and how Pulumi.yaml declares it. */

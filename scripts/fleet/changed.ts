@@ -11,7 +11,8 @@ export function changedStacks(fleetDir: string, changed: readonly string[]): "al
     const teamsDir = path.join(fleetDir, "teams") + path.sep;
     const teams = new Set<string>();
     for (const file of changed) {
-        if (file.startsWith(teamsDir) && /\.ya?ml$/.test(file) && fs.existsSync(file)) teams.add(path.basename(file).replace(/\.ya?ml$/, ""));
+        if (file.startsWith(teamsDir) && /\.ya?ml$/.test(file) && fs.existsSync(file))
+            teams.add(path.basename(file).replace(/\.ya?ml$/, ""));
         else if (!/\.md$/.test(file)) return "all";
     }
     return teams.size === 0 ? "none" : [...teams].sort();

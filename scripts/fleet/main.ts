@@ -151,7 +151,7 @@ async function runPlanned(w: Workspace, existing: Set<string>, p: Planned, opts:
         // A new team's stack is created for its first preview or up; there is nothing to destroy or refresh yet.
         if (!existing.has(p.stack) && (p.op === "destroy" || p.op === "refresh")) return { skipped: "no such stack yet" };
         const stack = await stackOf(w, p.stack, existing.has(p.stack));
-        const configFile = writeConfigFile(p.stack, p.config ?? {});
+        const configFile = await writeConfigFile(w, p.stack, p.config ?? {});
         const changes = await runOp(stack, p.op, { configFile, onStep, refresh: opts.refresh, policyPacks: opts.policyPacks });
         if (p.remove) await removeStack(w, p.stack);
         return { ok: true, changes };

@@ -6,7 +6,7 @@ import { stringify } from "yaml";
 /**
  * The fleet's stacks through Pulumi's Automation API: one LocalWorkspace on this repository's
  * program, each stack's config in a generated file under .local/stacks (as the dev stack's copy:
- * --config-file, the committed declaration is never written), secrets from the local passphrase.
+ * --config-file; neither the declaration nor the repository is written), secrets from the passphrase.
  */
 
 export const repoDir = path.resolve(__dirname, "..", "..");
@@ -32,8 +32,7 @@ export interface Workspace {
 }
 
 export async function openWorkspace(): Promise<Workspace> {
-    // The generated config files carry no salt: the CLI takes the secrets provider from the stack's state.
-    const ws = await LocalWorkspace.create({ workDir: repoDir, envVars: { PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true" } });
+    const ws = await LocalWorkspace.create({ workDir: repoDir });
     const who = await ws.whoAmI();
     // Self-managed backends (file, s3, postgres…) have one organization, "organization"; Pulumi Cloud has the user's.
     const org = who.url && /^https?:\/\//.test(who.url) ? who.user : "organization";
@@ -58,6 +57,12 @@ export function stackOf(w: Workspace, name: string, exists: boolean): Promise<St
             fs.mkdirSync(scratch, { recursive: true });
             const init = await LocalWorkspace.create({ workDir: scratch, projectSettings: { name: project, runtime: "nodejs" } });
             await init.createStack(name);
+            // The new stack's salt, for its config file (its state holds it only after a first update).
+            const salt = saltIn(path.join(scratch, `Pulumi.${name}.yaml`));
+            if (salt) {
+                fs.mkdirSync(path.dirname(configFileOf(name)), { recursive: true });
+                fs.writeFileSync(configFileOf(name), `encryptionsalt: ${salt}\n`);
+            }
         }
         return Stack.select(name, w.ws);
     });
@@ -65,14 +70,33 @@ export function stackOf(w: Workspace, name: string, exists: boolean): Promise<St
     return next;
 }
 
-/** Writes the stack's config file (config keys without the project prefix) and returns its path. */
-export function writeConfigFile(stack: string, config: Record<string, unknown>): string {
-    const dir = path.join(localDir(), "stacks");
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `Pulumi.${stack}.yaml`);
+/**
+ * Writes the stack's config file (config keys without the project prefix) and returns its path,
+ * with the passphrase provider's salt the stack was created with, so that no command has to write
+ * it back anywhere: from the file's last version, else from the stack's state.
+ */
+export async function writeConfigFile(w: Workspace, stack: string, config: Record<string, unknown>): Promise<string> {
+    const file = configFileOf(stack);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
     const prefixed = Object.fromEntries(Object.entries(config).map(([k, v]) => [`${project}:${k}`, v]));
-    fs.writeFileSync(file, stringify({ config: prefixed }));
+    const salt = saltIn(file) ?? (await saltInState(w, stack));
+    fs.writeFileSync(file, stringify({ ...(salt ? { encryptionsalt: salt } : {}), config: prefixed }));
     return file;
+}
+
+const configFileOf = (stack: string) => path.join(localDir(), "stacks", `Pulumi.${stack}.yaml`);
+
+function saltIn(file: string): string | undefined {
+    return fs.existsSync(file) ? /^encryptionsalt: (.+)$/m.exec(fs.readFileSync(file, "utf8"))?.[1] : undefined;
+}
+
+/** The passphrase provider's salt as the stack's state records it (none for other providers). */
+async function saltInState(w: Workspace, stack: string): Promise<string | undefined> {
+    const { deployment } = (await w.ws.exportStack(stack)) as {
+        deployment?: { secrets_providers?: { type: string; state?: { salt?: string } } };
+    };
+    const provider = deployment?.secrets_providers;
+    return provider?.type === "passphrase" ? provider.state?.salt : undefined;
 }
 
 export interface RunOptions {
@@ -92,6 +116,9 @@ export async function runOp(stack: Stack, op: Op, opts: RunOptions): Promise<Cha
         if (e.diagnosticEvent?.severity === "error") errors.push(e.diagnosticEvent.message.trim());
     };
     const common = { configFile: opts.configFile, onEvent, color: "never" as const, parallel: opts.parallel };
+    // Afterwards the Automation API reads the stack's history, by default with --show-secrets, which
+    // makes the CLI write a fresh salt into the repository's Pulumi.<stack>.yaml: it needs no secrets.
+    const noSecrets = { showSecrets: false };
     try {
         switch (op) {
             case "preview":
@@ -100,12 +127,13 @@ export async function runOp(stack: Stack, op: Op, opts: RunOptions): Promise<Cha
                 );
             case "up":
                 return changesOf(
-                    (await stack.up({ ...common, refresh: opts.refresh, policyPacks: opts.policyPacks })).summary.resourceChanges,
+                    (await stack.up({ ...common, ...noSecrets, refresh: opts.refresh, policyPacks: opts.policyPacks })).summary
+                        .resourceChanges,
                 );
             case "destroy":
-                return changesOf((await stack.destroy({ ...common, refresh: opts.refresh })).summary.resourceChanges);
+                return changesOf((await stack.destroy({ ...common, ...noSecrets, refresh: opts.refresh })).summary.resourceChanges);
             case "refresh":
-                return changesOf((await stack.refresh(common)).summary.resourceChanges);
+                return changesOf((await stack.refresh({ ...common, ...noSecrets })).summary.resourceChanges);
         }
     } catch (e) {
         // The engine's own error diagnostics say what went wrong; the CLI's stderr repeats them with noise.

@@ -3,7 +3,7 @@ import * as path from "path";
 import * as prettier from "prettier";
 import * as ts from "typescript";
 import { Document, parseDocument } from "yaml";
-import { configTypeOf, serviceConfigSchema, stackConfigSchema } from "../../stack/config";
+import { configTypeOf, declaredDefault, serviceConfigSchema, StackConfig, stackConfigSchema } from "../../stack/config";
 
 /**
  * Pulumi.yaml's config declarations and the README's configuration tables, generated from their one
@@ -38,16 +38,12 @@ export function propertyDocs(file: string, interfaceName: string): Record<string
 
 type Declaration = ReturnType<typeof configTypeOf> & { default: unknown; description: string };
 
-/**
- * One declaration per key. Pulumi.yaml requires a key that has no default, and a secret key cannot
- * have a plain one: an unset key is declared with "" or [], which the stack reads as unset.
- */
+/** One declaration per key, with the default declaredDefault gives it. */
 export function configDeclarations(): Record<string, Declaration> {
     return Object.fromEntries(
         Object.entries(stackConfigSchema.shape).map(([key, schema]) => {
             const { type, items } = configTypeOf(schema);
-            const parsed = schema.safeParse(undefined);
-            const value = parsed.success && parsed.data !== undefined ? parsed.data : type === "array" ? [] : "";
+            const value = declaredDefault(key as keyof StackConfig);
             return [key, { type, ...(items ? { items } : {}), default: value, description: schema.description ?? "" }];
         }),
     );
