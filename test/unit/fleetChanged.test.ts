@@ -10,7 +10,8 @@ describe("the stacks a change touches", () => {
         assert.deepEqual(changedStacks("fleet", ["fleet/teams/search.yaml", "fleet/teams/payments.yaml"]), ["payments", "search"]));
     it("a removed team's file: all (their preview names the stack to prune)", () =>
         assert.equal(changedStacks("fleet", ["fleet/teams/removed.yaml"]), "all"));
-    it("the platform's declaration: all", () => assert.equal(changedStacks("fleet", ["fleet/fleet.yaml", "fleet/teams/search.yaml"]), "all"));
+    it("the platform's declaration: all", () =>
+        assert.equal(changedStacks("fleet", ["fleet/fleet.yaml", "fleet/teams/search.yaml"]), "all"));
     it("the program or a component: all", () => {
         for (const f of ["index.ts", "components/serviceAccess.ts", "stack/config.ts", "package-lock.json", "policy/rules/tokenTtl.ts"])
             assert.equal(changedStacks("fleet", ["fleet/teams/search.yaml", f]), "all", f);
