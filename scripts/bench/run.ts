@@ -1,5 +1,5 @@
 // npm run bench [-- --quick] [--n 1,10,100 | --n none] [--runs K] [--mocks 1000 | --no-mocks] [--profile N]
-//                 [--single-max N] [--no-fleet] [--fleet-sweep N:C1,C2,…]
+//                 [--single-max N] [--baselines-max N] [--no-fleet] [--fleet-sweep N:C1,C2,…]
 // Measures the Pulumi lifecycle against the seed's CLI procedure and a direct-HTTP floor on the
 // benchmark's own local environment, then writes benchmarks/results.json, chart.svg and summary.md.
 import * as fs from "fs";
@@ -17,6 +17,8 @@ interface Options {
     ns: number[];
     /** The single stack runs up to this N only: its up is quadratic in N (BENCHMARKS.md). */
     singleMax: number;
+    /** The seed procedure and the floor run up to this N only (the seed at N = 1000 alone takes ≈ 18 min here). */
+    baselinesMax: number;
     fleet: boolean;
     sweep?: { n: number; concurrencies: number[] };
     runs: number;
@@ -45,7 +47,8 @@ function options(argv: string[]): Options {
         : undefined;
     if (sweep && (!Number.isInteger(sweep.n) || sweep.concurrencies.some((c) => !Number.isInteger(c) || c < 1)))
         throw new Error(`--fleet-sweep: expected e.g. 300:2,4,8, got ${sweepArg}`);
-    return { ns, singleMax, fleet: !argv.includes("--no-fleet") && !quick, sweep, runs, mocks, profile };
+    const baselinesMax = Number(value("--baselines-max") ?? Infinity);
+    return { ns, singleMax, baselinesMax, fleet: !argv.includes("--no-fleet") && !quick, sweep, runs, mocks, profile };
 }
 
 const log = (s: string) => console.log(s);
@@ -80,8 +83,8 @@ async function main(): Promise<void> {
             runs.push({
                 ...(n <= opts.singleMax ? await pulumiLifecycle(n, run, env, [], log) : {}),
                 ...(opts.fleet ? await fleetLifecycle(n, run, env, undefined, log) : {}),
-                ...(await seedProcedure(n, env, log)),
-                ...(await floor(n, env, log)),
+                ...(n <= opts.baselinesMax ? await seedProcedure(n, env, log) : {}),
+                ...(n <= opts.baselinesMax ? await floor(n, env, log) : {}),
             });
         }
         results.byN[n] = { ...results.byN[n], ...collect(runs) };
