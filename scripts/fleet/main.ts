@@ -9,7 +9,9 @@
  */
 import * as path from "path";
 import { parseArgs } from "util";
-import { FleetError, loadFleet } from "./declaration";
+import { Fleet, FleetError, loadFleet } from "./declaration";
+import { Holdings, moveOrder } from "./moves";
+import type { ServiceOutput } from "../../stack/outputs";
 import { Outcome, Progress } from "./progress";
 import { Op, openWorkspace, removeStack, repoDir, runOp, stackOf, Workspace, writeConfigFile } from "./stacks";
 import { verifyFleet } from "./verify";
@@ -116,12 +118,19 @@ async function main(argv: string[]): Promise<number> {
             ? removed.map((stack) => ({ stack, op: "destroy", remove: true }))
             : [];
     const withPlatform = selected(fleet.platform.stack);
-    const phases: Planned[][] =
-        opts.command === "destroy"
-            ? [[...pruned, ...teams], withPlatform ? [platform] : []]
-            : opts.command === "up"
-              ? [withPlatform ? [platform] : [], [...pruned, ...teams]]
-              : [[...(withPlatform ? [platform] : []), ...teams]]; // preview, refresh: no order needed
+    let phases: Planned[][];
+    if (op === "up") {
+        // Stacks that give up role or policy names (pruned teams, services moved to another team) run
+        // to completion before the stacks that take them over.
+        const planned = [...pruned, ...teams];
+        const giving = await giversFirst(w, fleet, existing, planned, withPlatform, opts.concurrency);
+        phases = [
+            withPlatform ? [platform] : [],
+            planned.filter((p) => giving.includes(p.stack)),
+            planned.filter((p) => !giving.includes(p.stack)),
+        ];
+    } else if (op === "destroy") phases = [[...pruned, ...teams], withPlatform ? [platform] : []];
+    else phases = [[...(withPlatform ? [platform] : []), ...teams]]; // preview, refresh: no order needed
 
     const progress = new Progress();
     for (const p of phases.flat()) progress.queue(p.stack, p.remove ? "destroy (prune)" : p.op);
@@ -144,6 +153,56 @@ async function main(argv: string[]): Promise<number> {
         return 1;
     }
     return 0;
+}
+
+/**
+ * The stacks of an `up` that must run before the others (moves.ts): what each existing stack holds
+ * (its outputs) against what the declaration gives each. Refuses moves one run cannot make safely.
+ */
+async function giversFirst(
+    w: Workspace,
+    fleet: Fleet,
+    existing: Set<string>,
+    planned: Planned[],
+    withPlatform: boolean,
+    concurrency: number,
+): Promise<string[]> {
+    const names = (services: { name: string; roleName?: string; policyName?: string }[]) => ({
+        roles: services.map((s) => s.roleName ?? s.name),
+        policies: services.map((s) => s.policyName ?? s.name),
+    });
+    const declared: Holdings = {
+        [fleet.platform.stack]: names(fleet.platform.parsed.services),
+        ...Object.fromEntries(fleet.teams.map((t) => [t.stack, names(t.services)])),
+    };
+    const current: Holdings = {};
+    const stacks = [fleet.platform.stack, ...fleet.teams.map((t) => t.stack), ...planned.map((p) => p.stack)].filter((s) =>
+        existing.has(s),
+    );
+    await pool([...new Set(stacks)], concurrency, async (stack) => {
+        const outputs = await w.ws.stackOutputs(stack);
+        const held = Object.values((outputs.serviceAccess?.value ?? {}) as Record<string, ServiceOutput>);
+        current[stack] = { roles: held.map((o) => o.roleName), policies: held.map((o) => o.policyName) };
+    });
+    const { first, conflicts } = moveOrder(current, declared);
+    const runs = new Set([...planned.map((p) => p.stack), ...(withPlatform ? [fleet.platform.stack] : [])]);
+    const problems = [
+        ...conflicts.map((c) => `${c}: a stack that takes names over also gives names up; move the services in two runs`),
+        // The platform runs before every team: it cannot take names over from one.
+        ...first
+            .filter(
+                (g) =>
+                    g !== fleet.platform.stack &&
+                    moveOrder({ [g]: current[g] }, { [fleet.platform.stack]: declared[fleet.platform.stack] }).first.length > 0,
+            )
+            .map(
+                (g) =>
+                    `${g} → ${fleet.platform.stack}: the platform stack runs first; remove the service from ${g} in one run, add it to the platform in the next`,
+            ),
+        ...first.filter((g) => !runs.has(g)).map((g) => `${g} gives up names that a stack of this run takes over; run it too (--only)`),
+    ];
+    if (problems.length > 0) throw new UsageError(`services moving between stacks:\n  - ${problems.join("\n  - ")}`);
+    return first;
 }
 
 async function runPlanned(w: Workspace, existing: Set<string>, p: Planned, opts: Options, onStep: () => void): Promise<Outcome> {
