@@ -168,6 +168,27 @@ for (const server of servers) {
             assert.match(ok(fleet("verify")).stdout, /^6 passed, 0 failed/m);
         });
 
+        it("a service moved from one team's file to another's in one run: the giving stack runs first, the service logs in", () => {
+            // No mount or namespace of its own: those would be kept behind by the giving stack (see the README).
+            const [reports, payments] = [readTeam("reports"), readTeam("payments")];
+            const mover = {
+                name: "mover",
+                namespace: "reports",
+                allowPathsOutsideMounts: true,
+                rules: [{ path: "reports/mover/*", capabilities: ["read"] }],
+            };
+            writeTeam("reports", { services: [...reports.services, mover] });
+            ok(fleet("up", "--only", "reports"));
+            writeTeam("reports", reports);
+            writeTeam("payments", { services: [...payments.services, mover] });
+            const up = ok(fleet("up"));
+            const at = (pattern: RegExp) => up.stdout.split("\n").findIndex((l) => pattern.test(l));
+            assert.ok(at(/ fleet\.reports: up done/) < at(/ fleet\.payments: up started/), up.stdout);
+            assert.match(ok(fleet("verify")).stdout, /✔ fleet\.payments: mover\n {4}✔ login as mover@reports → role mover/);
+            writeTeam("payments", payments);
+            ok(fleet("up"));
+        });
+
         it("a team removed: refused without --prune; with --prune its roles and policies go, its data stays", async () => {
             assert.equal((await vault().request("POST", "reports/probe", { owner: "reports" })).status, 204);
             fs.rmSync(teamFile("reports"));
