@@ -18,7 +18,7 @@ import {
     TokenType,
     validateServiceAccessArgs,
 } from "../components/serviceAccess";
-import { FieldOf, mountsCollide } from "../components/validation";
+import { collidingPaths, FieldOf, mountsCollide } from "../components/validation";
 
 /**
  * The stack's configuration: its shape (zod, strict, so a misspelt key is an error rather than a
@@ -344,12 +344,10 @@ export function serviceSetChecks(
         ...checkBindingOverlaps(placed.map(({ service: s, at }) => bindingOf(at, s.name, serviceArgs(s, cfg)))),
     ];
     const mounts = placed.flatMap(({ service: s, at }) => (s.mount ? [{ at: `${at}.mount.path`, path: s.mount.path }] : []));
-    mounts.forEach((a, i) =>
-        mounts.slice(i + 1).forEach((b) => {
-            if (mountsCollide(a.path, b.path))
-                errors.push(`${b.at}: "${b.path}" collides with ${a.at} "${a.path}"; each service needs its own mount path.`);
-        }),
-    );
+    for (const [i, j] of collidingPaths(mounts.map((m) => m.path))) {
+        const [a, b] = [mounts[i], mounts[j]];
+        errors.push(`${b.at}: "${b.path}" collides with ${a.at} "${a.path}"; each service needs its own mount path.`);
+    }
     if (cfg.createReviewerNamespace && services.some((s) => s.createNamespace && s.namespace === cfg.reviewerNamespace)) {
         errors.push(
             `services[].namespace: "${cfg.reviewerNamespace}" is also the reviewer namespace, which the platform creates; set createNamespace: false on that service.`,

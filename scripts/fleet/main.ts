@@ -17,7 +17,7 @@ import { Op, openWorkspace, removeStack, repoDir, runOp, stackOf, Workspace, wri
 import { verifyFleet } from "./verify";
 
 /** Team stacks run at once by default: measured on 2 cores (BENCHMARKS.md, "Fleet"). */
-export const defaultConcurrency = 4;
+export const defaultConcurrency = 8;
 const ops = ["preview", "up", "destroy", "refresh", "verify"] as const;
 type Command = (typeof ops)[number];
 
