@@ -12,8 +12,9 @@ import { parseArgs } from "util";
 import { Fleet, FleetError, loadFleet } from "./declaration";
 import { Holdings, moveOrder } from "./moves";
 import type { ServiceOutput } from "../../stack/outputs";
+import { pool } from "./pool";
 import { Outcome, Progress } from "./progress";
-import { Op, openWorkspace, removeStack, repoDir, runOp, stackOf, Workspace, writeConfigFile } from "./stacks";
+import { Op, openWorkspace, outputsOf, removeStack, repoDir, runOp, stackOf, Workspace, writeConfigFile } from "./stacks";
 import { verifyFleet } from "./verify";
 
 /** Team stacks run at once by default: measured on 2 cores (BENCHMARKS.md, "Fleet"). */
@@ -61,16 +62,6 @@ function options(argv: string[]): Options {
         refresh: values.refresh!,
         policyPacks: values["policy-pack"]!.map((p) => path.resolve(p)),
     };
-}
-
-/** Runs `fn` over `items`, at most `n` at a time. */
-async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
-    const queue = [...items];
-    await Promise.all(
-        Array.from({ length: Math.min(n, queue.length) }, async () => {
-            for (let item = queue.shift(); item !== undefined; item = queue.shift()) await fn(item);
-        }),
-    );
 }
 
 interface Planned {
@@ -180,8 +171,8 @@ async function giversFirst(
         existing.has(s),
     );
     await pool([...new Set(stacks)], concurrency, async (stack) => {
-        const outputs = await w.ws.stackOutputs(stack);
-        const held = Object.values((outputs.serviceAccess?.value ?? {}) as Record<string, ServiceOutput>);
+        const outputs = await outputsOf(w, stack);
+        const held = Object.values((outputs.serviceAccess ?? {}) as Record<string, ServiceOutput>);
         current[stack] = { roles: held.map((o) => o.roleName), policies: held.map((o) => o.policyName) };
     });
     const { first, conflicts } = moveOrder(current, declared);

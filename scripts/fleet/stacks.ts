@@ -147,9 +147,9 @@ export async function removeStack(w: Workspace, name: string): Promise<void> {
     fs.rmSync(path.join(localDir(), "stacks", `Pulumi.${name}.yaml`), { force: true });
 }
 
-/** The stack's outputs as plain values. */
-export async function outputsOf(stack: Stack): Promise<Record<string, unknown>> {
-    return Object.fromEntries(Object.entries(await stack.outputs()).map(([k, v]) => [k, v.value]));
+/** A stack's outputs as plain values (no selection needed: the command names the stack). */
+export async function outputsOf(w: Workspace, stack: string): Promise<Record<string, unknown>> {
+    return Object.fromEntries(Object.entries(await w.ws.stackOutputs(stack)).map(([k, v]) => [k, v.value]));
 }
 
 function changesOf(m: OpMap | undefined): Changes {

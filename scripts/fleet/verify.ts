@@ -2,7 +2,8 @@ import { issueServiceAccountToken } from "../lib/serviceAccountToken";
 import { VaultClient } from "../lib/vault";
 import { RulesConfig, StackOutputs, verifyService } from "../lib/verification";
 import { Fleet } from "./declaration";
-import { outputsOf, stackOf, Workspace } from "./stacks";
+import { pool } from "./pool";
+import { outputsOf, Workspace } from "./stacks";
 
 /**
  * `fleet verify`: what `npm run verify` does for one stack, for every stack of the fleet: a real
@@ -27,38 +28,30 @@ export async function verifyFleet(fleet: Fleet, w: Workspace, only: string[] | u
 
     let failed = 0;
     let passed = 0;
-    const queue = [...stacks];
-    await Promise.all(
-        Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-            for (let s = queue.shift(); s; s = queue.shift()) {
-                const lines: string[] = [];
-                if (!existing.has(s.name)) {
-                    failed += s.services.length;
-                    lines.push(`✘ ${s.name}: no such stack; run \`npm run fleet -- up\` first`);
-                } else {
-                    const outputs = (await outputsOf(await stackOf(w, s.name, true))) as unknown as StackOutputs;
-                    for (const svc of s.services) {
-                        try {
-                            if (!outputs.serviceAccess?.[svc.name])
-                                throw new Error(`stack ${s.name} exports no service "${svc.name}"; run \`npm run fleet -- up\``);
-                            const checks = await verifyService(svc.name, outputs, rules, vault, issueJwt);
-                            const ok = checks.every((c) => c.ok);
-                            if (ok) passed++;
-                            else failed++;
-                            lines.push(
-                                `${ok ? "✔" : "✘"} ${s.name}: ${svc.name}`,
-                                ...checks.map((c) => `    ${c.ok ? "✔" : "✘"} ${c.text}`),
-                            );
-                        } catch (e) {
-                            failed++;
-                            lines.push(`✘ ${s.name}: ${svc.name}`, `    ✘ ${(e as Error).message}`);
-                        }
-                    }
+    await pool(stacks, concurrency, async (s) => {
+        const lines: string[] = [];
+        if (!existing.has(s.name)) {
+            failed += s.services.length;
+            lines.push(`✘ ${s.name}: no such stack; run \`npm run fleet -- up\` first`);
+        } else {
+            const outputs = (await outputsOf(w, s.name)) as unknown as StackOutputs;
+            for (const svc of s.services) {
+                try {
+                    if (!outputs.serviceAccess?.[svc.name])
+                        throw new Error(`stack ${s.name} exports no service "${svc.name}"; run \`npm run fleet -- up\``);
+                    const checks = await verifyService(svc.name, outputs, rules, vault, issueJwt);
+                    const ok = checks.every((c) => c.ok);
+                    if (ok) passed++;
+                    else failed++;
+                    lines.push(`${ok ? "✔" : "✘"} ${s.name}: ${svc.name}`, ...checks.map((c) => `    ${c.ok ? "✔" : "✘"} ${c.text}`));
+                } catch (e) {
+                    failed++;
+                    lines.push(`✘ ${s.name}: ${svc.name}`, `    ✘ ${(e as Error).message}`);
                 }
-                console.log(lines.join("\n"));
             }
-        }),
-    );
+        }
+        console.log(lines.join("\n"));
+    });
     console.log(`${passed} passed, ${failed} failed (${stacks.length} stack(s))`);
     return failed === 0 ? 0 : 1;
 }
