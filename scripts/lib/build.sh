@@ -145,15 +145,18 @@ build() {
         mkdir -p "$TOOLCHAIN_DIR/work"
         cp -R "$src" "$work"
         start=$SECONDS
-        if ! (cd "$work" && VENDOR_SRC=$VENDOR_SRC ./build.sh "$out.partial") >"$log_file" 2>&1; then
+        # `times` in the subshell: the CPU (user, sys) of everything the build ran, compilers included.
+        if ! (cd "$work" && VENDOR_SRC=$VENDOR_SRC ./build.sh "$out.partial" && times >"$work/.times") \
+            >"$log_file" 2>&1; then
             tail -n 30 "$log_file" >&2
             die "$name: build failed after $((SECONDS - start))s; see $log_file"
         fi
         rm -rf "$out"
         mv "$out.partial" "$out" && touch "$out/.complete"
         echo "$((SECONDS - start))" >"$out/.build-seconds"
+        cpu_seconds <"$work/.times" >"$out/.build-cpu-seconds"
         rm -rf "$work"
-        log "$name: built in $((SECONDS - start))s"
+        log "$name: built in $((SECONDS - start))s, $(cat "$out/.build-cpu-seconds") CPU-s"
     fi
     exec {lock_fd}>&-
     # Resource plugins are not put on PATH: Pulumi would run them as "ambient" plugins, beside
@@ -163,6 +166,18 @@ build() {
         [[ $(basename "$f") == pulumi-resource-* ]] || ln -sfn "$f" "$TOOLCHAIN_BIN/$(basename "$f")"
     done
 }
+
+# cold_build_minutes TOOL...: about how long building TOOLs takes here from empty Go caches: their
+# CPU seconds measured cold (tools/toolchain/cold-build.tsv) spread over this machine's cores.
+cold_build_minutes() {
+    awk -v tools=" $* " -v cores="$(nproc)" '
+        !/^#/ && index(tools, " " $1 " ") { cpu += $2 }
+        END { printf "%d\n", cpu / cores / 60 + 0.999 }' "$REPO_DIR/tools/toolchain/cold-build.tsv"
+}
+
+# cpu_seconds: the user + sys seconds of the children in `times` output on stdin (its second line,
+# "1m2.500s 0m3.250s"), rounded.
+cpu_seconds() { awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] } printf "%d\n", t + 0.5 }'; }
 
 # wrapper_output NAME FILE: where the cached build of tools/toolchain/NAME keeps FILE.
 wrapper_output() { echo "$TOOLCHAIN_DIR/$1-$(wrapper_key "$1")/$2"; }

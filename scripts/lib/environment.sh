@@ -12,16 +12,18 @@ use_environment() {
         mkdir -p "$LOCAL_DIR/pulumi-state"
         return
     fi
-    bash "$REPO_DIR/scripts/toolchain.sh"
+    # Only what the main job needs: Vault 1.14 when it is the server asked for.
+    local server tools=(main)
+    server=$(while (($# > 0)); do [[ $1 == --server ]] && echo "${2:-}"; shift; done)
+    [[ $server != vault ]] || tools+=(vault-server)
+    bash "$REPO_DIR/scripts/toolchain.sh" "${tools[@]}"
     if ! bash "$REPO_DIR/scripts/local-env.sh" status | grep -q "^vault: running"; then
         bash "$REPO_DIR/scripts/local-env.sh" start "$@"
     fi
     # shellcheck disable=SC1091
     source "$LOCAL_DIR/env"
     # A running environment is reused: it must be the server asked for, not silently the other one.
-    local wanted
-    wanted=$(while (($# > 0)); do [[ $1 == --server ]] && echo "${2:-}"; shift; done)
-    if [[ -n $wanted && $wanted != "$VAULT_SERVER" ]]; then
-        die "the running local environment serves $VAULT_SERVER, not $wanted; run npm run local:down first, then npm run local:up -- --server $wanted"
+    if [[ -n $server && $server != "$VAULT_SERVER" ]]; then
+        die "the running local environment serves $VAULT_SERVER, not $server; run npm run local:down first, then npm run local:up -- --server $server"
     fi
 }

@@ -22,7 +22,7 @@ export class Harness {
 
     /** Builds/links the toolchain, starts the environment (OpenBao or Vault) and loads its .local/env. */
     start(server: "openbao" | "vault", ...flags: string[]): void {
-        this.script("toolchain.sh");
+        this.script("toolchain.sh", "main", ...(server === "vault" ? ["vault-server"] : []));
         this.script("local-env.sh", "start", "--server", server, ...flags);
         this.env = { ...process.env, VAULT_K8S_AUTH_LOCAL_DIR: this.localDir, ...readEnvFile(path.join(this.localDir, "env")) };
     }

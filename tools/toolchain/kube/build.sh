@@ -17,10 +17,10 @@ export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
 export GOFLAGS="${GOFLAGS:-} -mod=readonly"
 
 ETCD_VERSION=v3.6.16
-KUBE_VERSION=v1.34.4
-KUBE_BUILD_DATE=2026-02-10T19:32:20Z   # module time of k8s.io/kubernetes@v1.34.4
+KUBE_VERSION=v1.35.4
+KUBE_BUILD_DATE=2026-04-15T18:01:22Z   # module time of k8s.io/kubernetes@v1.35.4
 KUBE_MAJOR=1
-KUBE_MINOR=34
+KUBE_MINOR=35
 
 echo "==> building etcd ${ETCD_VERSION}" >&2
 (

@@ -40,8 +40,8 @@ else
 fi
 
 echo "==> building pulumi-resource-kubernetes $version (cold build: several minutes)" >&2
-go build -trimpath \
-  -ldflags "-X $module/pkg/version.Version=$version" \
+go build -trimpath -tags osusergo,grpcnotrace \
+  -ldflags "-s -w -X $module/pkg/version.Version=$version" \
   -o "$out_dir/pulumi-resource-kubernetes" .
 
 echo "==> done: $out_dir/pulumi-resource-kubernetes" >&2

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Measures a cold toolchain build: toolchain.sh [all|pulumi] with empty Go caches and an empty
+# toolchain cache of its own (nothing shared with ~/.cache or ~/go is read or cleaned), every
+# compile and link logged with its CPU. Then prints where the CPU went (report.ts).
+#
+#   bash scripts/bench/toolchain/cold.sh [all|pulumi] [DIR]     (DIR default: /tmp/toolchain-cold-<time>)
+#
+# DIR keeps gocache/, gomodcache/, cache/ (the toolchain cache, usable as VAULT_K8S_AUTH_CACHE),
+# tools.log (one line per compile/link) and toolchain.log.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
+target=${1:-all}
+dir=${2:-/tmp/toolchain-cold-$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+for d in gocache gomodcache cache; do
+    [[ ! -e $dir/$d ]] || { echo "error: $dir/$d exists; a cold build needs an empty DIR" >&2; exit 2; }
+done
+
+export GOCACHE=$dir/gocache GOMODCACHE=$dir/gomodcache VAULT_K8S_AUTH_CACHE=$dir/cache
+unset PULUMI_HOME
+export COLD_BENCH_REAL_GO COLD_BENCH_LOG=$dir/tools.log
+COLD_BENCH_REAL_GO=$(command -v go)
+export PATH=$here:$PATH
+: >"$COLD_BENCH_LOG"
+
+echo "==> cold toolchain.sh $target into $dir (load before: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+/usr/bin/time -o "$dir/total.time" -f "%e %U %S %M" bash "$repo/scripts/toolchain.sh" "$target" 2>&1 | tee "$dir/toolchain.log"
+npx --prefix "$repo" tsx "$here/report.ts" "$dir"

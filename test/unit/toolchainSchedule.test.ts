@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, describe, it } from "node:test";
+
+// scripts/toolchain.sh's choice of what to build and in which order, run for real with its
+// build functions (scripts/lib/build.sh) replaced by stand-ins that record when each "build"
+// starts and ends. What the builds do is the integration suite's business.
+const repoDir = path.resolve(__dirname, "..", "..");
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "toolchain-schedule-"));
+after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+const stubs = `
+log() { printf '==> %s\\n' "$*" >&2; }
+die() { printf 'error: %s\\n' "$*" >&2; exit 1; }
+TOOLCHAIN_BIN=${scratch}/bin TOOLCHAIN_DIR=${scratch}
+tool_source() { if [[ " \${CACHED:-} " == *" $1 "* ]]; then echo cached; else echo build; fi; }
+check_sources() { true; }
+# A build takes 0.3 s; FAIL names one that fails at once. Cached tools only link.
+build() {
+    if [[ " \${CACHED:-} " == *" $1 "* ]]; then echo "link $1" >>"$EVENTS"; return 0; fi
+    echo "start $1" >>"$EVENTS"
+    [[ $1 != "\${FAIL:-}" ]] || return 1
+    sleep 0.3
+    echo "end $1" >>"$EVENTS"
+}
+cold_build_minutes() { echo 7; }
+install_plugin() { echo "install $1" >>"$EVENTS"; }
+npm_plugin_version() { echo 1; }
+`;
+const scripts = path.join(scratch, "scripts");
+fs.mkdirSync(path.join(scripts, "lib"), { recursive: true });
+fs.copyFileSync(path.join(repoDir, "scripts", "toolchain.sh"), path.join(scripts, "toolchain.sh"));
+fs.writeFileSync(path.join(scripts, "lib", "common.sh"), stubs);
+fs.writeFileSync(path.join(scripts, "lib", "build.sh"), "");
+
+let runs = 0;
+function toolchain(args: string[], env: Record<string, string> = {}) {
+    const events = path.join(scratch, `events-${runs++}`);
+    fs.writeFileSync(events, "");
+    const r = spawnSync("bash", [path.join(scripts, "toolchain.sh"), ...args], {
+        encoding: "utf8",
+        env: { ...process.env, EVENTS: events, ...env },
+    });
+    return { status: r.status, stderr: r.stderr, events: fs.readFileSync(events, "utf8").trim().split("\n").filter(Boolean) };
+}
+
+/** The most builds running at once, from the start/end events. */
+function mostAtOnce(events: string[]): number {
+    let running = 0;
+    let most = 0;
+    for (const e of events) {
+        running += e.startsWith("start ") ? 1 : e.startsWith("end ") ? -1 : 0;
+        most = Math.max(most, running);
+    }
+    return most;
+}
+
+describe("toolchain.sh: what it builds, and in which order", () => {
+    it("main builds what local:up needs, not Vault 1.14 or the YAML host, and installs both plugins", () => {
+        const r = toolchain(["main"]);
+        assert.equal(r.status, 0, r.stderr);
+        const built = r.events.filter((e) => e.startsWith("end ")).map((e) => e.slice(4));
+        assert.deepEqual(built.sort(), ["kube", "kubernetes", "language-nodejs", "openbao", "pulumi", "vault-plugin"]);
+        assert.deepEqual(
+            r.events.filter((e) => e.startsWith("install ")),
+            ["install kubernetes", "install vault"],
+        );
+        assert.match(r.stderr, /cold build of pulumi kube language-nodejs openbao kubernetes vault-plugin: about 7 min/);
+    });
+
+    it("starts a tool only after the one whose compiled packages it reuses, at most two at a time", () => {
+        const r = toolchain(["all"]);
+        assert.equal(r.status, 0, r.stderr);
+        const at = (e: string) => r.events.indexOf(e);
+        for (const [tool, first] of [
+            ["language-nodejs", "pulumi"],
+            ["kubernetes", "pulumi"],
+            ["vault-plugin", "pulumi"],
+            ["yaml", "pulumi"],
+            ["openbao", "kube"],
+        ]) {
+            assert.ok(at(`start ${tool}`) > at(`end ${first}`), `${tool} started before ${first} ended: ${r.events.join(", ")}`);
+        }
+        assert.equal(mostAtOnce(r.events), 2);
+        assert.equal(mostAtOnce(toolchain(["all"], { VAULT_K8S_AUTH_BUILD_JOBS: "3" }).events), 3);
+    });
+
+    it("links cached tools without queueing them, and names only what it builds in its estimate", () => {
+        const r = toolchain(["main"], { CACHED: "pulumi kube openbao" });
+        assert.equal(r.status, 0, r.stderr);
+        assert.deepEqual(r.events.filter((e) => e.startsWith("link ")).sort(), ["link kube", "link openbao", "link pulumi"]);
+        assert.match(r.stderr, /cold build of language-nodejs kubernetes vault-plugin:/);
+    });
+
+    it("a single tool brings the CLI along when it is a plugin (it is installed with it)", () => {
+        const r = toolchain(["kubernetes"]);
+        assert.equal(r.status, 0, r.stderr);
+        assert.deepEqual(
+            r.events.filter((e) => e.startsWith("end ")),
+            ["end pulumi", "end kubernetes"],
+        );
+        assert.deepEqual(toolchain(["vault-server"]).events, ["start vault-server", "end vault-server"]);
+    });
+
+    it("after a failed build starts nothing new, lets running ones finish, and names the failure", () => {
+        const r = toolchain(["main"], { FAIL: "pulumi" });
+        assert.equal(r.status, 1);
+        assert.match(r.stderr, /error: toolchain: pulumi failed to build/);
+        assert.deepEqual(r.events, ["start pulumi", "start kube", "end kube"]);
+        assert.ok(!r.events.some((e) => e.startsWith("install ")));
+    });
+
+    it("refuses an unknown tool or group, naming the ones there are", () => {
+        const r = toolchain(["mian"]);
+        assert.equal(r.status, 1);
+        assert.match(r.stderr, /no tool or group 'mian'; usage: toolchain.sh \[all\|main\|pulumi\|TOOL\]\.\.\. \(TOOL: pulumi kube/);
+        assert.deepEqual(r.events, []);
+    });
+});
