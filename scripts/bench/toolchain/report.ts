@@ -59,7 +59,7 @@ function wrapperFile(wrapper: string, file: string): string {
 
 const runs = readRuns();
 const wrappers = [...new Set(runs.map((x) => x.wrapper))].sort();
-const [wall, user, sys, maxKb] = fs.readFileSync(path.join(dir, "total.time"), "utf8").trim().split(" ").map(Number);
+const [wall, user, sys, maxKb] = fs.readFileSync(path.join(dir, "total.time"), "utf8").trim().split("\n").at(-1)!.split(" ").map(Number);
 
 console.log(`\n## Cold toolchain build: ${dir}\n`);
 console.log(`Whole run: ${r(wall)} s wall, ${r(user + sys)} CPU-s (largest process ${r(maxKb / 1024)} MB).\n`);
