@@ -78,7 +78,6 @@ describe("toolchain.sh: what it builds, and in which order", () => {
         for (const [tool, first] of [
             ["language-nodejs", "pulumi"],
             ["kubernetes", "pulumi"],
-            ["vault-plugin", "pulumi"],
             ["yaml", "pulumi"],
             ["openbao", "kube"],
         ]) {

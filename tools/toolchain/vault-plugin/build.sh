@@ -23,16 +23,14 @@ unpack() { tar -xzf "$VENDOR_SRC/$1.tar.gz" && mv "$1" "$2"; }
 unpack pulumi-vault-v$version-provider provider
 unpack terraform-provider-vault-91f91c5c upstream
 unpack pulumi-terraform-bridge-v3.125.0 bridge
-# provider/go.mod already replaces terraform-provider-vault => ../upstream; the pinned one also
-# replaces the bridge (the one module it requires that the proxy refuses) with ../bridge, and aligns
-# the module graph with the CLI's (see tools/toolchain/README.md, "One module graph").
-cp provider.go.mod.pinned provider/go.mod
-cp provider.go.sum.pinned provider/go.sum
+# provider/go.mod already replaces terraform-provider-vault => ../upstream; the bridge is the one
+# module it requires from the proxy that the proxy refuses.
+(cd provider && go mod edit -replace github.com/pulumi/pulumi-terraform-bridge/v3=../bridge)
 
 ldflags="-s -w -X $module/pkg/version.Version=$version"
 echo "==> building pulumi-tfgen-vault" >&2
 # tfgen needs the version too: the provider's info derives its module major version from it.
-(cd provider && go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$here/pulumi-tfgen-vault" ./cmd/pulumi-tfgen-vault)
+(cd provider && go build -trimpath -ldflags "$ldflags" -o "$here/pulumi-tfgen-vault" ./cmd/pulumi-tfgen-vault)
 
 echo "==> generating schema.json (tfgen) and schema-embed.json (go generate, version $version)" >&2
 # tfgen reads upstream/'s docs relative to the working folder. No `pulumi convert` of examples
@@ -43,7 +41,7 @@ PULUMI_CONVERT=0 PULUMI_MISSING_DOCS_ERROR=false PULUMI_DISABLE_AUTOMATIC_PLUGIN
 (cd provider && VERSION=$version go generate cmd/pulumi-resource-vault/main.go)
 
 echo "==> building pulumi-resource-vault $version" >&2
-(cd provider && go build -trimpath -tags osusergo,grpcnotrace -ldflags "$ldflags" -o "$out_dir/pulumi-resource-vault" ./cmd/pulumi-resource-vault)
+(cd provider && go build -trimpath -ldflags "$ldflags" -o "$out_dir/pulumi-resource-vault" ./cmd/pulumi-resource-vault)
 # The schema the plugin serves, kept beside it for the check against @pulumi/vault.
 cp provider/cmd/pulumi-resource-vault/schema.json "$out_dir/pulumi-resource-vault.schema.json"
 echo "==> done: $out_dir/pulumi-resource-vault" >&2
