@@ -26,7 +26,7 @@ mkdir -p "$TOOLCHAIN_BIN"
 # packages from (its `after`), which shares its module graph (tools/toolchain/README.md): run side by
 # side, both would compile them.
 all_tools=(pulumi kube language-nodejs openbao kubernetes vault-plugin vault-server yaml)
-declare -A after=([language-nodejs]=pulumi [kubernetes]=pulumi [yaml]=pulumi [openbao]=kube)
+declare -A after=([kubernetes]=pulumi [yaml]=pulumi [openbao]=kube)
 declare -A groups=(
     [main]="pulumi language-nodejs kubernetes vault-plugin kube openbao"
     [all]="${all_tools[*]}"

@@ -76,7 +76,6 @@ describe("toolchain.sh: what it builds, and in which order", () => {
         assert.equal(r.status, 0, r.stderr);
         const at = (e: string) => r.events.indexOf(e);
         for (const [tool, first] of [
-            ["language-nodejs", "pulumi"],
             ["kubernetes", "pulumi"],
             ["yaml", "pulumi"],
             ["openbao", "kube"],

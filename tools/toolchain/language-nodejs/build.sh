@@ -4,8 +4,7 @@
 # Usage: VENDOR_SRC=DIR build.sh OUT_DIR
 # The tarball's go.mod replaces pkg/sdk with folders of the pulumi monorepo; go.mod.pinned and
 # go.sum.pinned (made by `go mod edit -dropreplace … -require pkg/sdk@v3.248.0 && go mod tidy`)
-# require published modules instead: pkg/sdk at the CLI's version, so that the module graph is the
-# CLI's (tools/toolchain/README.md, "One module graph"); the host's own code is v3.248.0's.
+# require the published v3.248.0 modules instead.
 set -euo pipefail
 
 out_dir=${1:?usage: build.sh OUT_DIR}
