@@ -22,11 +22,11 @@ source "$(dirname "$0")/lib/build.sh"
 command -v go >/dev/null || die "go is not on PATH; install Go 1.26+ (the toolchain is built from Go modules)."
 mkdir -p "$TOOLCHAIN_BIN"
 
-# Every tool, in build order: the main job's first. A tool waits for the one it reuses compiled
-# packages from (its `after`), which shares its module graph (tools/toolchain/README.md): run side by
-# side, both would compile them.
-all_tools=(pulumi kube language-nodejs openbao kubernetes vault-plugin vault-server yaml)
-declare -A after=([kubernetes]=pulumi [yaml]=pulumi [openbao]=kube)
+# Every tool, in build order: the main job's first, the longest builds first (fewer minutes with one
+# core idle at the end). A tool waits for the one it reuses compiled packages from (its `after`),
+# which shares its module graph (tools/toolchain/README.md): run side by side, both would compile them.
+all_tools=(kubernetes kube pulumi openbao vault-plugin language-nodejs vault-server yaml)
+declare -A after=([yaml]=pulumi [openbao]=kube)
 declare -A groups=(
     [main]="pulumi language-nodejs kubernetes vault-plugin kube openbao"
     [all]="${all_tools[*]}"

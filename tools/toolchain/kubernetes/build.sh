@@ -40,7 +40,7 @@ else
 fi
 
 echo "==> building pulumi-resource-kubernetes $version (cold build: several minutes)" >&2
-go build -trimpath -tags osusergo,grpcnotrace \
+go build -trimpath \
   -ldflags "-s -w -X $module/pkg/version.Version=$version" \
   -o "$out_dir/pulumi-resource-kubernetes" .
 
