@@ -59,6 +59,7 @@ for t in "${tools[@]}"; do
     build) check_sources "$t" && to_build+=("$t") ;;
     prebuilt\ *) link_prebuilt "$t" "${source_of[$t]#prebuilt }" ;;
     cached) build "$t" ;; # only links
+    installed\ *) ;;      # the released vault plugin in PULUMI_HOME: nothing to build
     esac
 done
 

@@ -18,12 +18,12 @@ die() { printf 'error: %s\\n' "$*" >&2; exit 1; }
 TOOLCHAIN_BIN=${scratch}/bin TOOLCHAIN_DIR=${scratch}
 tool_source() { if [[ " \${CACHED:-} " == *" $1 "* ]]; then echo cached; else echo build; fi; }
 check_sources() { true; }
-# A build takes 0.3 s; FAIL names one that fails at once. Cached tools only link.
+# A build takes DURATION s (0.3); FAIL names one that fails at once. Cached tools only link.
 build() {
     if [[ " \${CACHED:-} " == *" $1 "* ]]; then echo "link $1" >>"$EVENTS"; return 0; fi
     echo "start $1" >>"$EVENTS"
     [[ $1 != "\${FAIL:-}" ]] || return 1
-    sleep 0.3
+    sleep "\${DURATION:-0.3}"
     echo "end $1" >>"$EVENTS"
 }
 cold_build_minutes() { echo 7; }
@@ -72,7 +72,8 @@ describe("toolchain.sh: what it builds, and in which order", () => {
     });
 
     it("starts a tool only after the one whose compiled packages it reuses, at most two at a time", () => {
-        const r = toolchain(["all"]);
+        // Builds of 1 s: long enough that two started together overlap, even on a busy machine.
+        const r = toolchain(["all"], { DURATION: "1" });
         assert.equal(r.status, 0, r.stderr);
         const at = (e: string) => r.events.indexOf(e);
         for (const [tool, first] of [
@@ -82,7 +83,7 @@ describe("toolchain.sh: what it builds, and in which order", () => {
             assert.ok(at(`start ${tool}`) > at(`end ${first}`), `${tool} started before ${first} ended: ${r.events.join(", ")}`);
         }
         assert.equal(mostAtOnce(r.events), 2);
-        assert.equal(mostAtOnce(toolchain(["all"], { VAULT_K8S_AUTH_BUILD_JOBS: "3" }).events), 3);
+        assert.equal(mostAtOnce(toolchain(["all"], { VAULT_K8S_AUTH_BUILD_JOBS: "3", DURATION: "1" }).events), 3);
     });
 
     it("links cached tools without queueing them, and names only what it builds in its estimate", () => {
@@ -100,7 +101,8 @@ describe("toolchain.sh: what it builds, and in which order", () => {
     });
 
     it("after a failed build starts nothing new, lets running ones finish, and names the failure", () => {
-        const r = toolchain(["main"], { FAIL: "kubernetes" });
+        // The others take long enough that the failure is seen before a slot frees, even on a busy machine.
+        const r = toolchain(["main"], { FAIL: "kubernetes", DURATION: "2" });
         assert.equal(r.status, 1);
         assert.match(r.stderr, /error: toolchain: kubernetes failed to build/);
         assert.deepEqual(r.events, ["start kubernetes", "start kube", "end kube"]);
