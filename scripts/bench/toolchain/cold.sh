@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-pulumi] with empty Go caches|pulumi] with empty Go caches and an empty
+# Measures a cold toolchain build: toolchain.sh [all|main|pulumi] with empty Go caches and an empty
 # toolchain cache of its own (nothing shared with ~/.cache or ~/go is read or cleaned), every
 # compile and link logged with its CPU. Then prints where the CPU went (report.ts).
 #
-#   bash scripts/bench/toolchain/cold.sh [all|pulumi] [DIR]     (DIR default: /tmp/toolchain-cold-<time>)
+#   bash scripts/bench/toolchain/cold.sh [all|main|pulumi] [DIR]     (DIR default: /tmp/toolchain-cold-<time>)
 #
 # DIR keeps cache/ (the toolchain cache, usable as VAULT_K8S_AUTH_CACHE), tools.log (one line per
 # compile/link), toolchain.log and report.json; its Go caches (about 23 GB for `all`) are removed at
