@@ -5,7 +5,7 @@
 # Why 1.38.1: the proxy serves pulumi-yaml only at v1.11.1 and v1.25.0, too old for CLI 3.274
 # (`pulumi package add` fails: "method Link not implemented"). Its go.mod is replaced by
 # go.mod.pinned/go.sum.pinned: pkg/sdk at the CLI's version instead of v3.255.0, so that the module
-# graph is the CLI's (tools/toolchain/README.md, "One module graph"); its dependencies come from the proxy.
+# graph is the CLI's (tools/toolchain/README.md, "Shared module graphs"); its dependencies come from the proxy.
 set -euo pipefail
 
 out_dir=${1:?usage: build.sh OUT_DIR}
@@ -18,7 +18,6 @@ export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="-mod=readonly -buildvcs=false"
 
 tar -xzf "$VENDOR_SRC/pulumi-yaml-$version.tar.gz" -C "$here"
 src=$here/pulumi-yaml-$version
-# The module graph aligned with the CLI's (see tools/toolchain/README.md, "One module graph").
 cp "$here/go.mod.pinned" "$src/go.mod"
 cp "$here/go.sum.pinned" "$src/go.sum"
 
