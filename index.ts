@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as vault from "@pulumi/vault";
-import { KubernetesAuthBackend, ServiceAccess, TokenReviewer } from "./components";
-import { resolveCluster } from "./stack/cluster";
+import * as pulumi from "@pulumi/pulumi";
+import { KubernetesAuthBackend, ReviewerMode, ServiceAccess, TokenReviewer, TokenReviewRole } from "./components";
+import { resolveCluster, serviceAccountIssuer } from "./stack/cluster";
 import { parseStackConfig, readRawStackConfig, reviewerArgs, serviceArgs, StackConfig } from "./stack/config";
 import { stackOutputs, teamStackOutputs } from "./stack/outputs";
 import { checkSamePlatformCluster, readPlatformStack } from "./stack/platformStack";
@@ -29,30 +30,42 @@ export = async () => {
         return teamStackOutputs(platform.name, platform.authBackend, services);
     }
 
-    // Steps 1-2: the reviewer ServiceAccount, its auth-delegator binding and its token Secret.
-    const tokenReviewer = new TokenReviewer("reviewer", reviewerArgs(cfg), { providers: { kubernetes: k8sProvider } });
+    // Steps 1-3 as the reviewer mode has them (README "Reviewer modes"). "secret" is the guide's:
+    // the reviewer ServiceAccount, its auth-delegator binding and its token Secret, whose JWT Vault
+    // presents to TokenReview. "client-jwt": a ClusterRole each service's account is bound to, since
+    // Vault presents the service's own token. "jwt": nothing in the cluster; Vault checks signatures
+    // against the cluster's keys, read from the API server on every run.
+    const reviewer =
+        cfg.reviewerMode === ReviewerMode.Secret
+            ? new TokenReviewer("reviewer", reviewerArgs(cfg), { providers: { kubernetes: k8sProvider } })
+            : cfg.reviewerMode === ReviewerMode.ClientJwt
+              ? new TokenReviewRole("token-review", {}, { providers: { kubernetes: k8sProvider } })
+              : undefined;
+    const issuer = cfg.reviewerMode === ReviewerMode.Jwt ? serviceAccountIssuer(cfg, cluster) : undefined;
 
-    // Step 3: the kubernetes auth method, wired from the cluster's outputs and the reviewer's JWT.
+    // Step 3: the auth method, wired from the cluster's outputs (and the reviewer's JWT in "secret" mode).
     const backend = new KubernetesAuthBackend(
         "kubernetes",
         {
+            reviewerMode: cfg.reviewerMode,
             path: cfg.authPath,
             kubernetesHost: cluster.host,
-            kubernetesCaCert: cluster.caCert ?? tokenReviewer.caCert,
-            tokenReviewerJwt: tokenReviewer.reviewerJwt,
+            kubernetesCaCert: cluster.caCert ?? (reviewer instanceof TokenReviewer ? reviewer.caCert : undefined),
+            tokenReviewerJwt: reviewer instanceof TokenReviewer ? reviewer.reviewerJwt : undefined,
             writeOnlyJwt: cfg.writeOnlyReviewerJwt,
             // With an issuer, "iss" is validated; without one, it is not (legacy Secret tokens and
             // TokenRequest tokens carry different issuers).
-            issuer: cfg.issuer,
+            issuer: issuer?.issuer ?? cfg.issuer,
             disableLocalCaJwt: cfg.disableLocalCaJwt,
-            pemKeys: cfg.pemKeys,
+            pemKeys: issuer?.keys ?? cfg.pemKeys,
         },
         { providers: { vault: vaultProvider } },
     );
 
     // Step 4, and the outputs for team stacks and `npm run verify` (their contract: stack/outputs.ts); none is secret.
-    const services = serviceAccess(cfg, backend.path, k8sProvider, vaultProvider);
-    return stackOutputs(backend, tokenReviewer, cfg.kvV2Mounts, services);
+    const tokenReviewClusterRole = reviewer instanceof TokenReviewRole ? reviewer.clusterRoleName : undefined;
+    const services = serviceAccess(cfg, backend.path, k8sProvider, vaultProvider, tokenReviewClusterRole);
+    return stackOutputs(backend, reviewer, cfg.kvV2Mounts, services);
 };
 
 /** Step 4: per service, a ServiceAccount, a policy and a role bound to exactly that account. */
@@ -61,12 +74,14 @@ function serviceAccess(
     authPath: KubernetesAuthBackend["path"] | string,
     k8sProvider: k8s.Provider,
     vaultProvider: vault.Provider,
+    tokenReviewClusterRole?: pulumi.Output<string>,
 ) {
+    const stackWide = { authPath, kvV2Mounts: cfg.kvV2Mounts, reviewerMode: cfg.reviewerMode, tokenReviewClusterRole };
     return cfg.services.map(
         (s) =>
             [
                 s.name,
-                new ServiceAccess(s.name, serviceArgs(s, { authPath, kvV2Mounts: cfg.kvV2Mounts }), {
+                new ServiceAccess(s.name, serviceArgs(s, stackWide), {
                     providers: { kubernetes: k8sProvider, vault: vaultProvider },
                 }),
             ] as const,

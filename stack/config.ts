@@ -8,16 +8,16 @@ import {
     kubernetesAuthBackendDefaults,
 } from "../components/kubernetesAuthBackend";
 import { TokenReviewerArgs, tokenReviewerDefaults, validateTokenReviewerArgs } from "../components/tokenReviewer";
+import { bindingOf, checkBindingOverlaps } from "../components/roleBindings";
+import { defaultReviewerMode, ReviewerMode } from "../components/reviewerMode";
 import {
     AliasNameSource,
-    bindingOf,
-    checkBindingOverlaps,
     MountType,
     ServiceAccessArgs,
     ServiceField,
     TokenType,
     validateServiceAccessArgs,
-} from "../components/serviceAccess";
+} from "../components/serviceAccessArgs";
 import { collidingPaths, FieldOf, mountsCollide } from "../components/validation";
 
 /**
@@ -104,7 +104,15 @@ const stackConfig = z.strictObject({
         .string()
         .optional()
         .describe("PEM CA of the API server; wins over the kubeconfig's. Unset: from the kubeconfig, else the token Secret's ca.crt."),
-    reviewerNamespace: z.string().default(tokenReviewerDefaults.namespace).describe("Namespace of the reviewer ServiceAccount."),
+    reviewerMode: oneOf(ReviewerMode, "a reviewer mode")
+        .default(defaultReviewerMode)
+        .describe(
+            'How Vault checks service tokens: "secret" (a reviewer account\'s token Secret, TokenReview), "client-jwt" (each service\'s own token, TokenReview; no reviewer credential), "jwt" (signatures against the cluster\'s keys; no TokenReview, no path from Vault to the cluster).',
+        ),
+    reviewerNamespace: z
+        .string()
+        .default(tokenReviewerDefaults.namespace)
+        .describe('Namespace of the reviewer ServiceAccount ("secret" mode).'),
     createReviewerNamespace: z
         .boolean()
         .default(tokenReviewerDefaults.createNamespace)
@@ -112,7 +120,7 @@ const stackConfig = z.strictObject({
     reviewerServiceAccount: z
         .string()
         .default(tokenReviewerDefaults.serviceAccountName)
-        .describe("The ServiceAccount whose token Vault presents to the TokenReview API."),
+        .describe('The ServiceAccount whose token Vault presents to the TokenReview API ("secret" mode).'),
     authPath: z
         .string()
         .default(kubernetesAuthBackendDefaults.path)
@@ -163,7 +171,7 @@ export type ServiceConfig = z.infer<typeof service>;
  * stack-wide ones, plus its name); serviceArgs below checks that their types fit. A field added to
  * one and not the other fails the build.
  */
-type StackWideArgs = "authPath" | "kvV2Mounts";
+type StackWideArgs = "authPath" | "kvV2Mounts" | "reviewerMode" | "tokenReviewClusterRole";
 type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;
 const serviceFieldsMatchArgs: SameKeys<Omit<ServiceConfig, "name">, Omit<ServiceAccessArgs, StackWideArgs>> = true;
 void serviceFieldsMatchArgs;
@@ -178,9 +186,15 @@ export const configKeys = Object.keys(stackConfig.shape);
 export const serviceConfigKeys = Object.keys(service.shape);
 
 /** The component args of one configured service: its own fields plus the stack-wide ones. */
-export function serviceArgs(s: ServiceConfig, cfg: Pick<ServiceAccessArgs, "authPath" | "kvV2Mounts">): ServiceAccessArgs {
+export function serviceArgs(s: ServiceConfig, cfg: Pick<ServiceAccessArgs, StackWideArgs>): ServiceAccessArgs {
     const { name: _name, ...rest } = s;
-    return { ...rest, authPath: cfg.authPath, kvV2Mounts: cfg.kvV2Mounts };
+    return {
+        ...rest,
+        authPath: cfg.authPath,
+        kvV2Mounts: cfg.kvV2Mounts,
+        reviewerMode: cfg.reviewerMode,
+        tokenReviewClusterRole: cfg.tokenReviewClusterRole,
+    };
 }
 
 /** The TokenReviewer args the config describes. */
@@ -207,6 +221,7 @@ const backendKeys: Partial<Record<keyof KubernetesAuthBackendArgs, string>> = { 
  */
 export const platformKeys = [
     "clusterStack",
+    "reviewerMode",
     "kubernetesHost",
     "kubernetesCaCert",
     "reviewerNamespace",
@@ -221,7 +236,7 @@ export const platformKeys = [
 ] as const satisfies readonly (keyof StackConfig)[];
 
 /** What a team stack takes from its platform stack's outputs (see platformKeys). */
-export type PlatformSettings = Pick<StackConfig, "authPath" | "kvV2Mounts" | "reviewerNamespace">;
+export type PlatformSettings = Pick<StackConfig, "authPath" | "kvV2Mounts" | "reviewerNamespace" | "reviewerMode">;
 
 /** A service as checked across a stack (or a fleet): the parsed service and where the user wrote it. */
 export interface PlacedService {
@@ -300,7 +315,13 @@ function stackChecks(cfg: StackConfig): string[] {
     const errors = [
         ...validateTokenReviewerArgs(reviewerArgs(cfg), (k) => reviewerKeys[k]),
         ...checkKubernetesAuthBackendValues(
-            { path: cfg.authPath, kubernetesHost: cfg.kubernetesHost, kubernetesCaCert: cfg.kubernetesCaCert, pemKeys: cfg.pemKeys },
+            {
+                reviewerMode: cfg.reviewerMode,
+                path: cfg.authPath,
+                kubernetesHost: cfg.kubernetesHost,
+                kubernetesCaCert: cfg.kubernetesCaCert,
+                pemKeys: cfg.pemKeys,
+            },
             (k) => backendKeys[k] ?? k,
         ),
     ];
@@ -372,6 +393,7 @@ export function configTypeOf(schema: z.ZodType): { type: ConfigType; items?: { t
     const def = (schema as unknown as { def: { type: string; innerType?: z.ZodType; element?: z.ZodType } }).def;
     if (def.type === "optional" || def.type === "default") return configTypeOf(def.innerType!);
     if (def.type === "array") return { type: "array", items: { type: configTypeOf(def.element!).type } };
+    if (def.type === "enum") return { type: "string" };
     if (def.type === "boolean" || def.type === "string" || def.type === "object") return { type: def.type };
     throw new Error(`no Pulumi config type for a ${def.type} schema`);
 }

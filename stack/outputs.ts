@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { KubernetesAuthBackend, ServiceAccess, TokenReviewer } from "../components";
+import { KubernetesAuthBackend, ReviewerMode, ServiceAccess, TokenReviewer, TokenReviewRole } from "../components";
 
 /**
  * The stack's outputs: what other stacks (StackReference) and `npm run verify` read. Each value
@@ -10,12 +10,25 @@ export interface StackOutputs {
     authBackend: {
         path: string;
         accessor: string;
+        /** How Vault checks service tokens, and so which auth method is mounted ("kubernetes" or "jwt"). */
+        reviewerMode: ReviewerMode;
+        method: string;
         kubernetesHost: string;
         /** PEM CA of the API server, as the auth method pins it (public: a team's stack compares it with its own cluster's). */
         kubernetesCaCert: string;
     };
-    /** The reviewer account (TokenReviewer). */
-    reviewer: { namespace: string; serviceAccountName: string; secretName: string; clusterRoleBindingName: string };
+    /**
+     * The cluster side of the reviewer mode: the reviewer account (TokenReviewer, "secret" mode), or
+     * the ClusterRole each service's account is bound to (TokenReviewRole, "client-jwt" mode); ""
+     * where the mode has none.
+     */
+    reviewer: {
+        namespace: string;
+        serviceAccountName: string;
+        secretName: string;
+        clusterRoleBindingName: string;
+        clusterRoleName: string;
+    };
     /** The stack's kv-v2 mounts that rules may refer to (team stacks expand their rules with them). */
     kvV2Mounts: string[];
     /** Each service (ServiceAccess), by its name. */
@@ -63,7 +76,7 @@ export function teamStackOutputs(
 /** The outputs of the stack's components, in the shape of StackOutputs. */
 export function stackOutputs(
     backend: KubernetesAuthBackend,
-    reviewer: TokenReviewer,
+    reviewer: TokenReviewer | TokenReviewRole | undefined,
     kvV2Mounts: string[],
     services: readonly (readonly [string, ServiceAccess])[],
 ): Lifted<StackOutputs> {
@@ -71,18 +84,34 @@ export function stackOutputs(
         authBackend: {
             path: backend.path,
             accessor: backend.accessor,
+            reviewerMode: backend.reviewerMode,
+            method: backend.method,
             kubernetesHost: backend.kubernetesHost,
             kubernetesCaCert: backend.kubernetesCaCert,
         },
-        reviewer: {
-            namespace: reviewer.namespace,
-            serviceAccountName: reviewer.serviceAccountName,
-            secretName: reviewer.secretName,
-            clusterRoleBindingName: reviewer.clusterRoleBindingName,
-        },
+        reviewer: reviewerOutputs(reviewer),
         kvV2Mounts: pulumi.output(kvV2Mounts),
         serviceAccess: serviceOutputs(services),
     };
+}
+
+function reviewerOutputs(reviewer: TokenReviewer | TokenReviewRole | undefined): Lifted<StackOutputs["reviewer"]> {
+    const none = pulumi.output("");
+    return reviewer instanceof TokenReviewer
+        ? {
+              namespace: reviewer.namespace,
+              serviceAccountName: reviewer.serviceAccountName,
+              secretName: reviewer.secretName,
+              clusterRoleBindingName: reviewer.clusterRoleBindingName,
+              clusterRoleName: pulumi.output("system:auth-delegator"),
+          }
+        : {
+              namespace: none,
+              serviceAccountName: none,
+              secretName: none,
+              clusterRoleBindingName: none,
+              clusterRoleName: reviewer ? reviewer.clusterRoleName : none,
+          };
 }
 
 function serviceOutputs(services: readonly (readonly [string, ServiceAccess])[]): Lifted<StackOutputs["serviceAccess"]> {

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { defaultReviewerMode } from "../components/reviewerMode";
 import { ClusterSource } from "./cluster";
 import { PlatformSettings } from "./config";
 import { StackOutputs } from "./outputs";
@@ -27,7 +28,9 @@ export async function readPlatformStack(name: string): Promise<PlatformStack> {
         return v;
     };
     const [authBackend, reviewer, kvV2Mounts] = await Promise.all([value("authBackend"), value("reviewer"), value("kvV2Mounts")]);
-    return { name, authBackend, settings: { authPath: authBackend.path, kvV2Mounts, reviewerNamespace: reviewer.namespace } };
+    // A platform stack from before reviewer modes reports none: it is in the guide's mode.
+    const reviewerMode = authBackend.reviewerMode ?? defaultReviewerMode;
+    return { name, authBackend, settings: { authPath: authBackend.path, kvV2Mounts, reviewerNamespace: reviewer.namespace, reviewerMode } };
 }
 
 /**

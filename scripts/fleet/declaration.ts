@@ -72,6 +72,7 @@ export function loadFleet(dir: string, qualify: (stack: string) => string): Flee
         authPath: platformChecked.config.authPath,
         kvV2Mounts: platformChecked.config.kvV2Mounts,
         reviewerNamespace: platformChecked.config.reviewerNamespace,
+        reviewerMode: platformChecked.config.reviewerMode,
     };
 
     const teamsDir = path.join(dir, "teams");

@@ -5,7 +5,7 @@
  * which of several matching patterns Vault applies. If the rendering drifts from what the rules
  * mean, the capabilities Vault reports stop matching these expectations.
  */
-import { kvV2MountsOf, ServiceMountArgs } from "../../components/serviceAccess";
+import { kvV2MountsOf, ServiceMountArgs } from "../../components/serviceAccessArgs";
 
 /** The config of one service, as written in the stack (the fields the oracle reads). */
 export interface ServiceRulesConfig {

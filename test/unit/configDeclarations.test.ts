@@ -4,7 +4,7 @@ import * as path from "path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { configKeys, serviceConfigKeys, stackConfigSchema } from "../../stack/config";
-import { serviceAccessDefaults } from "../../components/serviceAccess";
+import { serviceAccessDefaults } from "../../components/serviceAccessArgs";
 import { generatedConfigDocs } from "../../scripts/lib/configDocs";
 
 // The config schema (stack/config.ts) and ServiceAccessArgs' doc comments are the one source of

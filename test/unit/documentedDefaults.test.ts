@@ -3,8 +3,9 @@ import { describe, it } from "node:test";
 import { propertyDocs } from "../../scripts/lib/configDocs";
 import { nonEmpty } from "../support/assertions";
 import { kubernetesAuthBackendDefaults } from "../../components/kubernetesAuthBackend";
-import { serviceAccessDefaults } from "../../components/serviceAccess";
+import { serviceAccessDefaults } from "../../components/serviceAccessArgs";
 import { tokenReviewerDefaults } from "../../components/tokenReviewer";
+import { tokenReviewRoleDefaults } from "../../components/tokenReviewRole";
 
 // Each component's defaults live in one object that the code applies; the args' doc comments must
 // state the same values twice over: in the text ("Default: X."), which `pulumi package get-schema`
@@ -13,7 +14,8 @@ import { tokenReviewerDefaults } from "../../components/tokenReviewer";
 const cases: [string, string, Record<string, unknown>, Record<string, string>][] = [
     ["tokenReviewer.ts", "TokenReviewerArgs", tokenReviewerDefaults, {}],
     ["kubernetesAuthBackend.ts", "KubernetesAuthBackendArgs", kubernetesAuthBackendDefaults, {}],
-    ["serviceAccess.ts", "ServiceAccessArgs", serviceAccessDefaults, { mountType: "ServiceMountArgs.type" }],
+    ["serviceAccessArgs.ts", "ServiceAccessArgs", serviceAccessDefaults, { mountType: "ServiceMountArgs.type" }],
+    ["tokenReviewRole.ts", "TokenReviewRoleArgs", tokenReviewRoleDefaults, {}],
 ];
 
 describe("documented defaults", () => {
@@ -35,7 +37,7 @@ describe("documented defaults", () => {
     it("every optional argument states its default, in the text and in an @default tag that agree", () => {
         for (const [file, iface] of [
             ...cases.map(([f, i]) => [f, i]),
-            ["serviceAccess.ts", "ServiceMountArgs"],
+            ["serviceAccessArgs.ts", "ServiceMountArgs"],
             ["policyDocument.ts", "PolicyRule"],
         ]) {
             const docs = propertyDocs(file, iface);

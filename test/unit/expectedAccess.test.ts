@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { renderPolicy } from "../../components/policyDocument";
-import { kvV2MountsOf, ServiceAccessArgs } from "../../components/serviceAccess";
+import { kvV2MountsOf, ServiceAccessArgs } from "../../components/serviceAccessArgs";
 import { comparePriority, expectedAccess, othersProbes, policyPathMatches, ServiceRulesConfig } from "../../scripts/lib/expectedAccess";
 
 const payments: ServiceRulesConfig = {

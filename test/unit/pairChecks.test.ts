@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { checkBindingOverlaps, RoleBinding } from "../../components/serviceAccess";
+import { checkBindingOverlaps, RoleBinding } from "../../components/roleBindings";
 import { collidingPaths, mountsCollide } from "../../components/validation";
 
 // The checks across services compare only the pairs that can collide (a fleet has a thousand

@@ -4,7 +4,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as vault from "@pulumi/vault";
 import { captureOptions, find, installMocks, parentTypes, promiseOf, Registered, settle, urnOf } from "../support/mocks";
 import { nonEmpty } from "../support/assertions";
-import { bindingOf, checkBindingOverlaps, loginExample, ServiceAccess, ServiceAccessArgs } from "../../components/serviceAccess";
+import { bindingOf, checkBindingOverlaps } from "../../components/roleBindings";
+import { loginExample, ServiceAccess } from "../../components/serviceAccess";
+import { ServiceAccessArgs } from "../../components/serviceAccessArgs";
 
 describe("ServiceAccess", () => {
     let registered: Registered[];
