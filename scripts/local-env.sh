@@ -11,6 +11,8 @@
 #                                                key, etcd prefix); prints its kubeconfig
 #   local-env.sh stop-vault | start-vault        stop / restart (and unseal) only Vault
 #   local-env.sh stop-controller | start-controller
+#   local-env.sh rotate-sa-key                   a new service-account signing key: the API server restarts
+#                                                signing with it and still accepting every earlier key
 #   local-env.sh status
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -113,13 +115,15 @@ start_etcd() {
 }
 
 start_apiserver() {
-    local d=$CLUSTER_DIR/pki name=kube-apiserver$SUFFIX
+    local d=$CLUSTER_DIR/pki name=kube-apiserver$SUFFIX key_flags=() pub
+    # Tokens are signed with the newest key (rotate-sa-key); every key made so far still verifies.
+    for pub in "$d"/sa*.pub; do key_flags+=(--service-account-key-file "$pub"); done
     launch "$name" kube-apiserver --etcd-servers "http://127.0.0.1:$ETCD_PORT" --etcd-prefix "/registry$SUFFIX" \
         --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$APISERVER_PORT" --cert-dir "$CLUSTER_DIR/apiserver-certs" \
         --tls-cert-file "$d/apiserver.crt" --tls-private-key-file "$d/apiserver.key" --client-ca-file "$d/ca.crt" \
         --authorization-mode RBAC --service-cluster-ip-range 10.0.0.0/24 \
         --service-account-issuer https://kubernetes.default.svc.cluster.local \
-        --service-account-key-file "$d/sa.pub" --service-account-signing-key-file "$d/sa.key" \
+        "${key_flags[@]}" --service-account-signing-key-file "$(cat "$d/signing-key" 2>/dev/null || echo "$d/sa.key")" \
         --endpoint-reconciler-type none --enable-priority-and-fairness=false
     wait_for "$name" 120 kubectl --kubeconfig "$CLUSTER_DIR/kubeconfig" get --raw /readyz
     # RBAC bootstrap (system:auth-delegator among others) is done when readyz passes.
@@ -266,6 +270,16 @@ start-cluster)
 stop-vault) stop_one vault ;;
 start-vault) load_ports && start_vault ;;
 stop-controller) stop_one kube-controller-manager ;;
+rotate-sa-key)
+    load_ports
+    n=$(find "$STATE/pki" -name 'sa*.key' | wc -l)
+    openssl genrsa -out "$STATE/pki/sa$n.key" 2048 2>/dev/null
+    openssl rsa -in "$STATE/pki/sa$n.key" -pubout -out "$STATE/pki/sa$n.pub" 2>/dev/null
+    chmod 600 "$STATE/pki/sa$n.key"
+    echo "$STATE/pki/sa$n.key" >"$STATE/pki/signing-key"
+    stop_one kube-apiserver
+    start_apiserver
+    ;;
 start-controller) load_ports && start_controller ;;
 status)
     for name in etcd kube-apiserver kube-controller-manager vault; do

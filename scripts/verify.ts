@@ -10,7 +10,7 @@ import { execFileSync } from "child_process";
 import { issueServiceAccountToken } from "./lib/serviceAccountToken";
 import { VaultClient } from "./lib/vault";
 import { parseArgs } from "util";
-import { RulesConfig, StackOutputs, verifyService } from "./lib/verification";
+import { RulesConfig, StackOutputs, verifyAuthMethod, verifyService } from "./lib/verification";
 
 /** The services and kv-v2 mounts of the stack's config, as `pulumi config` holds them. */
 function rulesConfig(stackArgs: string[]): RulesConfig {
@@ -37,6 +37,9 @@ async function main(): Promise<number> {
     const vault = new VaultClient(address);
     const issueJwt = async (ns: string, sa: string, audience: string) => issueServiceAccountToken(ns, sa, { audience });
 
+    // Reading the auth method's config takes a token that may read it; logins take none.
+    const method = process.env.VAULT_TOKEN ? await verifyAuthMethod(outputs, new VaultClient(address, process.env.VAULT_TOKEN)) : undefined;
+    console.log(method ? `${method.ok ? "✔" : "✘"} ${method.text}` : "- auth method not checked: no VAULT_TOKEN to read its config with");
     let failed = 0;
     for (const name of names) {
         try {
@@ -51,7 +54,7 @@ async function main(): Promise<number> {
         }
     }
     console.log(`${names.length - failed} passed, ${failed} failed`);
-    return failed === 0 ? 0 : 1;
+    return failed === 0 && method?.ok !== false ? 0 : 1;
 }
 
 main().then(

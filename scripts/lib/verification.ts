@@ -74,3 +74,28 @@ export async function verifyService(
     }
     return checks;
 }
+
+/**
+ * What Vault holds for the stack's auth method, checked against its reviewer mode: the method
+ * mounted, and where a credential could sit (no reviewer JWT outside "secret" mode).
+ */
+export async function verifyAuthMethod(outputs: StackOutputs, vault: VaultClient): Promise<Check> {
+    const { path, reviewerMode = "secret" } = outputs.authBackend;
+    const mounts = (await vault.request("GET", "sys/auth")).body.data as Record<string, { type: string }>;
+    const type = mounts[`${path}/`]?.type ?? "nothing";
+    const config = (await vault.request("GET", `auth/${path}/config`)).body.data ?? {};
+    const where = `auth/${path} (reviewerMode ${reviewerMode})`;
+    if (reviewerMode === "jwt") {
+        const keys = (config.jwt_validation_pubkeys ?? []).length;
+        return {
+            ok: type === "jwt" && keys > 0 && !!config.bound_issuer,
+            text: `${where}: ${type} method, ${keys} signing key(s) of issuer ${config.bound_issuer || "(none)"}; no TokenReview, no reviewer credential`,
+        };
+    }
+    const jwtSet = config.token_reviewer_jwt_set === true;
+    const wantJwt = reviewerMode === "secret";
+    return {
+        ok: type === "kubernetes" && jwtSet === wantJwt,
+        text: `${where}: ${type} method, reviewer JWT ${jwtSet ? "set" : "not set"}${wantJwt ? "" : ": Vault presents each client's own token to TokenReview"}`,
+    };
+}
