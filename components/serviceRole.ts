@@ -22,6 +22,7 @@ const roleTypes = { kubernetes: "vault:kubernetes/authBackendRole:AuthBackendRol
  *
  * A mode switch replaces the role with one of the other type at the same path. Each type aliases
  * the other and is deleted before it is replaced: a create-then-delete would erase the new role.
+ * In a team stack the platform's `up` has already removed the old mount and its roles.
  */
 export function serviceRole(
     name: string,
@@ -43,7 +44,16 @@ export function serviceRole(
         tokenType: args.tokenType ?? serviceAccessDefaults.tokenType,
         tokenNoDefaultPolicy: args.tokenNoDefaultPolicy ?? serviceAccessDefaults.tokenNoDefaultPolicy,
     };
-    const roleOpts = (other: keyof typeof roleTypes) => ({ ...opts, aliases: [{ type: roleTypes[other] }], deleteBeforeReplace: true });
+    // The other type's role is this one's former self (alias), replaced, never updated: an update
+    // writes only the changed fields, to a path where the old mount took the role's other fields
+    // with it. The trigger records the method; roleType (jwt) catches a role recorded before it.
+    const roleOpts = (other: keyof typeof roleTypes): pulumi.CustomResourceOptions => ({
+        ...opts,
+        aliases: [{ type: roleTypes[other] }],
+        deleteBeforeReplace: true,
+        replacementTrigger: other === "jwt" ? "kubernetes" : "jwt",
+        replaceOnChanges: other === "kubernetes" ? ["roleType"] : [],
+    });
 
     if (mode === ReviewerMode.Jwt) {
         const wildcards = [...names, ...namespaces].some((v) => v.includes("*"));

@@ -1,5 +1,6 @@
 import { Policies } from "@pulumi/policy";
 import { authConfigReviewer } from "./rules/authBackendConfig";
+import { jwtRoleScope } from "./rules/jwtRoles";
 import { policyKvV2Paths } from "./rules/kvV2Paths";
 import { policyNoPrivilegedPaths } from "./rules/privilegedPaths";
 import { reviewerBindingScope } from "./rules/reviewerBinding";
@@ -10,6 +11,7 @@ import { roleTokenTtl } from "./rules/tokenTtl";
 export const policies: Policies = [
     roleBoundServiceAccounts,
     roleTokenTtl,
+    jwtRoleScope,
     policyNoPrivilegedPaths,
     authConfigReviewer,
     reviewerBindingScope,

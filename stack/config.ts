@@ -307,7 +307,8 @@ function describeIssue(issue: z.core.$ZodIssue, under: PropertyKey[] = []): stri
 
 /** A service's config fields, reported under where it was written; the stack-wide keys as they are. */
 function serviceFields(at: string): FieldOf<ServiceField> {
-    return (k) => (k === "kvV2Mounts" || k === "authPath" ? k : `${at}.${k}`);
+    const stackWide: ServiceField[] = ["kvV2Mounts", "authPath", "reviewerMode", "tokenReviewClusterRole"];
+    return (k) => (stackWide.includes(k) ? k : `${at}.${k}`);
 }
 
 /** Checks of the stack's own values: the reviewer's and the auth method's, under the stack's keys. */
@@ -337,7 +338,7 @@ function stackChecks(cfg: StackConfig): string[] {
  * every team's of a fleet (which is why each service comes with where it was written).
  */
 export function serviceSetChecks(
-    cfg: Pick<StackConfig, "authPath" | "kvV2Mounts" | "reviewerNamespace" | "createReviewerNamespace">,
+    cfg: Pick<StackConfig, "authPath" | "kvV2Mounts" | "reviewerNamespace" | "createReviewerNamespace" | "reviewerMode">,
     placed: readonly PlacedService[],
 ): string[] {
     const services = placed.map((p) => p.service);
@@ -369,7 +370,11 @@ export function serviceSetChecks(
         const [a, b] = [mounts[i], mounts[j]];
         errors.push(`${b.at}: "${b.path}" collides with ${a.at} "${a.path}"; each service needs its own mount path.`);
     }
-    if (cfg.createReviewerNamespace && services.some((s) => s.createNamespace && s.namespace === cfg.reviewerNamespace)) {
+    if (
+        cfg.reviewerMode === ReviewerMode.Secret &&
+        cfg.createReviewerNamespace &&
+        services.some((s) => s.createNamespace && s.namespace === cfg.reviewerNamespace)
+    ) {
         errors.push(
             `services[].namespace: "${cfg.reviewerNamespace}" is also the reviewer namespace, which the platform creates; set createNamespace: false on that service.`,
         );

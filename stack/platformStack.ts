@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { defaultReviewerMode } from "../components/reviewerMode";
+import { tokenReviewerDefaults } from "../components/tokenReviewer";
 import { ClusterSource } from "./cluster";
 import { PlatformSettings } from "./config";
 import { StackOutputs } from "./outputs";
@@ -30,7 +31,9 @@ export async function readPlatformStack(name: string): Promise<PlatformStack> {
     const [authBackend, reviewer, kvV2Mounts] = await Promise.all([value("authBackend"), value("reviewer"), value("kvV2Mounts")]);
     // A platform stack from before reviewer modes reports none: it is in the guide's mode.
     const reviewerMode = authBackend.reviewerMode ?? defaultReviewerMode;
-    return { name, authBackend, settings: { authPath: authBackend.path, kvV2Mounts, reviewerNamespace: reviewer.namespace, reviewerMode } };
+    // Outside "secret" mode the platform has no reviewer namespace (""): the key's default stands in, unused.
+    const reviewerNamespace = reviewer.namespace || tokenReviewerDefaults.namespace;
+    return { name, authBackend, settings: { authPath: authBackend.path, kvV2Mounts, reviewerNamespace, reviewerMode } };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { authBackendRoleType } from "./common";
+import { isServiceRole } from "./common";
 
 /** Policy config (`--policy-pack-config`), e.g. {"vault-role-token-ttl": {"maxTokenTtlSeconds": 3600}}. */
 export interface TokenTtlConfig {
@@ -14,10 +14,12 @@ export const tokenTtlDefaults: TokenTtlConfig = { maxTokenTtlSeconds: 86400, max
 /**
  * A role's tokens must expire on a schedule the role states. Unset (or 0) means Vault's mount/system
  * default, 768h (32 days) out of the box, so a leaked service token would stay valid for a month.
+ * The same for a kubernetes role and a jwt role (reviewerMode "jwt"); vault-jwt-role-scope bounds a
+ * jwt role's tokenMaxTtl further.
  */
 export const roleTokenTtl: ResourceValidationPolicy = {
     name: "vault-role-token-ttl",
-    description: "Kubernetes auth roles set tokenTtl and tokenMaxTtl, within the pack's configured bounds.",
+    description: "Kubernetes and jwt auth roles set tokenTtl and tokenMaxTtl, within the pack's configured bounds.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -36,7 +38,7 @@ export const roleTokenTtl: ResourceValidationPolicy = {
         },
     },
     validateResource: (args, reportViolation) => {
-        if (args.type !== authBackendRoleType) return;
+        if (!isServiceRole(args.type, args.props)) return;
         // The engine fills in schema defaults; the spread keeps them when the pack runs without the engine (tests).
         const config = { ...tokenTtlDefaults, ...args.getConfig<Partial<TokenTtlConfig>>() };
         const checks: [field: string, value: unknown, max: number, configKey: keyof TokenTtlConfig][] = [

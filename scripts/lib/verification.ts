@@ -92,10 +92,12 @@ export async function verifyAuthMethod(outputs: StackOutputs, vault: VaultClient
             text: `${where}: ${type} method, ${keys} signing key(s) of issuer ${config.bound_issuer || "(none)"}; no TokenReview, no reviewer credential`,
         };
     }
-    const jwtSet = config.token_reviewer_jwt_set === true;
+    // Vault 1.14 does not report token_reviewer_jwt_set (OpenBao does): there, only logins tell.
+    const jwtSet = config.token_reviewer_jwt_set as boolean | undefined;
     const wantJwt = reviewerMode === "secret";
+    const said = jwtSet === undefined ? "not reported by this server" : jwtSet ? "set" : "not set";
     return {
-        ok: type === "kubernetes" && jwtSet === wantJwt,
-        text: `${where}: ${type} method, reviewer JWT ${jwtSet ? "set" : "not set"}${wantJwt ? "" : ": Vault presents each client's own token to TokenReview"}`,
+        ok: type === "kubernetes" && (jwtSet === undefined || jwtSet === wantJwt),
+        text: `${where}: ${type} method, reviewer JWT ${said}${wantJwt ? "" : "; Vault presents each client's own token to TokenReview"}`,
     };
 }

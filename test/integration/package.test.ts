@@ -13,7 +13,7 @@ import { Harness, repoDir, toolchainRun } from "./harness";
 // deploys the whole chain), and in TypeScript as an npm library (`npm pack`, installed elsewhere).
 
 const pkg = "vault-k8s-auth";
-const components = ["TokenReviewer", "KubernetesAuthBackend", "ServiceAccess"];
+const components = ["TokenReviewer", "TokenReviewRole", "KubernetesAuthBackend", "ServiceAccess"];
 
 function tempDir(name: string): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), `vault-k8s-auth-${name}-`));
@@ -35,11 +35,12 @@ interface SchemaResource {
     properties?: Record<string, SchemaProperty>;
 }
 
-/** The components and the files that declare them (class `Name`, interface `NameArgs`). */
-const componentFiles: Record<string, string> = {
-    TokenReviewer: "tokenReviewer.ts",
-    KubernetesAuthBackend: "kubernetesAuthBackend.ts",
-    ServiceAccess: "serviceAccess.ts",
+/** The components and the files that declare them: class `Name`, and interface `NameArgs` (in a file of its own where named). */
+const componentFiles: Record<string, { cls: string; args?: string }> = {
+    TokenReviewer: { cls: "tokenReviewer.ts" },
+    TokenReviewRole: { cls: "tokenReviewRole.ts" },
+    KubernetesAuthBackend: { cls: "kubernetesAuthBackend.ts" },
+    ServiceAccess: { cls: "serviceAccess.ts", args: "serviceAccessArgs.ts" },
 };
 
 /**
@@ -47,9 +48,16 @@ const componentFiles: Record<string, string> = {
  * of the args interface (required: those without `?`) and the class's public `pulumi.Output<...>`
  * properties, each list sorted.
  */
-function declaredApi(file: string, argsInterface: string, className?: string): { inputs: string[]; required: string[]; outputs: string[] } {
-    const text = fs.readFileSync(path.join(repoDir, "components", file), "utf8");
-    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+function declaredApi(
+    file: string,
+    argsInterface: string,
+    className?: string,
+    classFile = file,
+): { inputs: string[]; required: string[]; outputs: string[] } {
+    const parse = (f: string) =>
+        ts.createSourceFile(f, fs.readFileSync(path.join(repoDir, "components", f), "utf8"), ts.ScriptTarget.Latest, true);
+    const source = parse(file);
+    const classSource = parse(classFile);
     const iface = source.statements.find(
         (s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === argsInterface,
     );
@@ -57,10 +65,10 @@ function declaredApi(file: string, argsInterface: string, className?: string): {
     assert.equal(iface.heritageClauses, undefined, `${argsInterface} extends another interface: read its members too`);
     const members = iface.members.filter(ts.isPropertySignature);
     const name = (m: ts.PropertySignature | ts.PropertyDeclaration) => (m.name as ts.Identifier).text;
-    const cls = source.statements.find((s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === className);
+    const cls = classSource.statements.find((s): s is ts.ClassDeclaration => ts.isClassDeclaration(s) && s.name?.text === className);
     const outputs = (cls ? cls.members.filter(ts.isPropertyDeclaration) : [])
         .filter((m) => !(ts.getCombinedModifierFlags(m) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)))
-        .filter((m) => m.type !== undefined && /^pulumi\.Output</.test(m.type.getText(source)));
+        .filter((m) => m.type !== undefined && /^pulumi\.Output</.test(m.type.getText(classSource)));
     return {
         inputs: members.map(name).sort(),
         required: members
@@ -93,8 +101,8 @@ describe("the components as a package", { timeout: 30 * 60 * 1000 }, () => {
         });
 
         it("has exactly the inputs and outputs of the TypeScript, each described, and requires what the types require", () => {
-            for (const [name, file] of Object.entries(componentFiles)) {
-                const want = declaredApi(file, `${name}Args`, name);
+            for (const [name, { cls, args }] of Object.entries(componentFiles)) {
+                const want = declaredApi(args ?? cls, `${name}Args`, name, cls);
                 const r = schema.resources[`${pkg}:index:${name}`];
                 assert.deepEqual(Object.keys(r.inputProperties ?? {}).sort(), want.inputs, `${name} inputs (${name}Args)`);
                 assert.deepEqual([...(r.requiredInputs ?? [])].sort(), want.required, `${name} required inputs`);
@@ -110,7 +118,7 @@ describe("the components as a package", { timeout: 30 * 60 * 1000 }, () => {
             // The object types the inputs use: the same properties as their interfaces, each described.
             for (const [type, file] of [
                 ["PolicyRule", "policyDocument.ts"],
-                ["ServiceMountArgs", "serviceAccess.ts"],
+                ["ServiceMountArgs", "serviceAccessArgs.ts"],
             ]) {
                 const t = schema.types?.[`${pkg}:index:${type}`] as { properties?: Record<string, SchemaProperty> } | undefined;
                 assert.deepEqual(Object.keys(t?.properties ?? {}).sort(), declaredApi(file, type).inputs, type);

@@ -126,6 +126,15 @@ export function secretInput(value: unknown): unknown {
     return (value as { value: unknown }).value;
 }
 
+/** A value as the engine got it, with every secret (at any depth) unwrapped. */
+export function unwrapSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    if (typeof value !== "object" || value === null) return value;
+    const record = value as Record<string, unknown>;
+    if (record[secretSig] !== undefined) return unwrapSecrets(record.value);
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
+}
+
 /** Resource options as each resource was registered, seen through a transformation passed to a component. */
 export interface Captured {
     type: string;

@@ -15,7 +15,7 @@ import { policies } from "../../policy/policies";
 import { kvV2Findings, kvV2Split } from "../../policy/rules/kvV2Paths";
 import { privilegedReach } from "../../policy/rules/privilegedPaths";
 import { devStackConfig, runProgram, writeKubeconfig } from "../support/devStack";
-import { installMocks, Registered, settle, testCa } from "../support/mocks";
+import { installMocks, Registered, settle, testCa, unwrapSecrets } from "../support/mocks";
 
 // The policy pack, policy by policy: each resource is run through EVERY policy, the way the engine's
 // analyze call does, so each test also shows that the other policies stay quiet.
@@ -41,6 +41,9 @@ const types = {
     mount: "vault:index/mount:Mount",
     serviceAccount: "kubernetes:core/v1:ServiceAccount",
 };
+
+// Not in `types`: the dev stack (secret mode) registers no jwt role.
+const jwtRoleType = "vault:jwt/authBackendRole:AuthBackendRole";
 
 const policyOptions = (additionalSecretOutputs: string[] = []): PolicyResourceOptions => ({
     protect: false,
@@ -153,6 +156,22 @@ const role = (over: Record<string, unknown> = {}) => ({
     ...over,
 });
 
+// A jwt role as ServiceAccess renders it in reviewerMode "jwt".
+const jwtRole = (over: Record<string, unknown> = {}) => ({
+    backend: "kubernetes",
+    roleName: "my-app",
+    roleType: "jwt",
+    userClaim: "sub",
+    boundAudiences: ["vault"],
+    boundClaims: { "/kubernetes.io/namespace": "my-app", "/kubernetes.io/serviceaccount/name": "my-app" },
+    boundClaimsType: "string",
+    boundSubject: "system:serviceaccount:my-app:my-app",
+    tokenPolicies: ["my-app"],
+    tokenTtl: 600,
+    tokenMaxTtl: 3600,
+    ...over,
+});
+
 const vaultPolicy = (document: string) => ({ name: "my-app", policy: document });
 const jsonPolicy = (paths: Record<string, string[]>) =>
     vaultPolicy(JSON.stringify({ path: Object.fromEntries(Object.entries(paths).map(([p, c]) => [p, { capabilities: c }])) }, null, 2));
@@ -175,12 +194,13 @@ const reviewerBinding = (over: Record<string, unknown> = {}) => ({
 });
 
 describe("policy pack", () => {
-    it("has six uniquely named mandatory policies", () => {
+    it("has seven uniquely named mandatory policies", () => {
         assert.deepEqual(
             policies.map((p) => [p.name, p.enforcementLevel]),
             [
                 ["vault-role-bound-service-accounts", "mandatory"],
                 ["vault-role-token-ttl", "mandatory"],
+                ["vault-jwt-role-scope", "mandatory"],
                 ["vault-policy-no-privileged-paths", "mandatory"],
                 ["vault-auth-config-reviewer", "mandatory"],
                 ["k8s-reviewer-binding-scope", "mandatory"],
@@ -257,6 +277,35 @@ describe("vault-role-bound-service-accounts", () => {
         assert.match(violations[1].message, /^boundServiceAccountNamespaces contains "\*"/);
         assert.match(violations[2].message, /^boundServiceAccountNames includes "default"/);
     });
+
+    it("checks a jwt role's claims: wildcards under boundClaimsType glob, and the default account", async () => {
+        const claims = { "/kubernetes.io/namespace": "my-app,team-*", "/kubernetes.io/serviceaccount/name": "*, default" };
+        const violations = await check(jwtRoleType, jwtRole({ boundClaims: claims, boundClaimsType: "glob", boundSubject: undefined }));
+        assert.deepEqual(messages(violations), [
+            'boundClaims "/kubernetes.io/serviceaccount/name" (boundClaimsType "glob") contains "*": any matching ServiceAccount in the ' +
+                "bound namespaces could log in and receive this role's policies. List the service's own ServiceAccount name(s) instead.",
+            'boundClaims "/kubernetes.io/namespace" (boundClaimsType "glob") contains "team-*": a ServiceAccount with a bound name in any ' +
+                "matching namespace (including namespaces created later) could log in. List the service's namespace(s) instead.",
+            'boundClaims "/kubernetes.io/serviceaccount/name" includes "default": every pod in the bound namespaces that sets no ' +
+                'serviceAccountName runs as "default" and would receive this role\'s policies. Create a dedicated ServiceAccount for the ' +
+                "service and bind that.",
+        ]);
+        // With boundClaimsType "string" (the default), "*" is matched literally.
+        assert.deepEqual(await check(jwtRoleType, jwtRole({ boundClaims: { ...claims, "/kubernetes.io/serviceaccount/name": "*" } })), []);
+    });
+
+    it("rejects a jwt role bound to a default account by its subject", async () => {
+        const violations = await check(
+            jwtRoleType,
+            jwtRole({ boundSubject: "system:serviceaccount:my-app:default", boundClaims: { sub: "system:serviceaccount:ops:default" } }),
+        );
+        assert.deepEqual(messages(violations), [
+            'boundSubject is "system:serviceaccount:my-app:default": every pod in namespace "my-app" that sets no serviceAccountName ' +
+                'runs as "default" and would receive this role\'s policies. Create a dedicated ServiceAccount for the service and bind that.',
+            'boundClaims "sub" is "system:serviceaccount:ops:default": every pod in namespace "ops" that sets no serviceAccountName ' +
+                'runs as "default" and would receive this role\'s policies. Create a dedicated ServiceAccount for the service and bind that.',
+        ]);
+    });
 });
 
 describe("vault-role-token-ttl", () => {
@@ -292,6 +341,17 @@ describe("vault-role-token-ttl", () => {
         ]);
     });
 
+    it("applies to jwt roles, but not to oidc roles (roleType unset or oidc), which take no service token", async () => {
+        const { tokenTtl: _t, ...withoutTtl } = jwtRole();
+        assert.deepEqual(messages(await check(jwtRoleType, withoutTtl)), [
+            "tokenTtl is not set (or 0), so tokens fall back to Vault's default lifetime (768h unless the mount says otherwise). " +
+                "Set tokenTtl to the shortest lifetime the service needs, at most 86400s.",
+        ]);
+        const { roleType: _r, ...oidc } = withoutTtl;
+        assert.deepEqual(await check(jwtRoleType, oidc), []);
+        assert.deepEqual(await check(jwtRoleType, { ...oidc, roleType: "oidc", boundAudiences: [] }), []);
+    });
+
     it("takes its bounds from the policy pack config", async () => {
         const config = { "vault-role-token-ttl": { maxTokenTtlSeconds: 900, maxTokenMaxTtlSeconds: 3600 } };
         assert.deepEqual(await check(types.role, role({ tokenTtl: 900, tokenMaxTtl: 3600 }), { config }), []);
@@ -299,6 +359,96 @@ describe("vault-role-token-ttl", () => {
             "tokenTtl is 3600s, above the allowed 900s. Lower tokenTtl to at most 900s, " +
                 "or raise maxTokenTtlSeconds in the policy pack config if a longer lifetime is intended.",
         ]);
+    });
+});
+
+describe("vault-jwt-role-scope", () => {
+    it("passes the role ServiceAccess renders, and one bound by both claims or by sub alone", async () => {
+        assert.deepEqual(await check(jwtRoleType, jwtRole()), []);
+        const twoAccounts = { "/kubernetes.io/namespace": "my-app", "/kubernetes.io/serviceaccount/name": "my-app,my-app-worker" };
+        assert.deepEqual(await check(jwtRoleType, jwtRole({ boundSubject: undefined, boundClaims: twoAccounts })), []);
+        const bySub = { sub: "system:serviceaccount:my-app:my-app" };
+        assert.deepEqual(await check(jwtRoleType, jwtRole({ boundSubject: undefined, boundClaims: bySub })), []);
+    });
+
+    it("rejects a missing or empty boundAudiences", async () => {
+        const { boundAudiences: _a, ...withoutAudiences } = jwtRole();
+        const expected = [
+            {
+                policy: "vault-jwt-role-scope",
+                message:
+                    "boundAudiences is empty. Every projected Kubernetes token carries an audience, and Vault refuses such a token when the " +
+                    "role binds none, so this role admits only tokens without one: legacy token Secrets, which never expire. Set " +
+                    'boundAudiences to the audience the service\'s projected token is issued for (ServiceAccess: audience, e.g. "vault"), ' +
+                    "never the API server's.",
+            },
+        ];
+        assert.deepEqual(await check(jwtRoleType, withoutAudiences), expected);
+        assert.deepEqual(await check(jwtRoleType, jwtRole({ boundAudiences: [] })), expected);
+        assert.deepEqual(await check(jwtRoleType, jwtRole({ boundAudiences: [""] })), expected);
+    });
+
+    it("rejects a role bound to no ServiceAccount", async () => {
+        const { boundSubject: _s, boundClaims: _c, ...unbound } = jwtRole();
+        assert.deepEqual(await check(jwtRoleType, unbound), [
+            {
+                policy: "vault-jwt-role-scope",
+                message:
+                    'boundSubject is not set and boundClaims does not bind "/kubernetes.io/namespace", "/kubernetes.io/serviceaccount/name", ' +
+                    "so the token of any ServiceAccount in any namespace could log in with a token for the bound audience and receive this " +
+                    'role\'s policies. Bind the service\'s account: boundClaims "/kubernetes.io/namespace", "/kubernetes.io/serviceaccount/name" ' +
+                    '(as ServiceAccess does), or boundSubject "system:serviceaccount:<namespace>:<name>".',
+            },
+        ]);
+        assert.deepEqual(await check(jwtRoleType, jwtRole({ boundSubject: "", boundClaims: {} })), await check(jwtRoleType, unbound));
+    });
+
+    it("rejects a role bound by namespace alone or by name alone", async () => {
+        const byNamespace = await check(
+            jwtRoleType,
+            jwtRole({ boundSubject: undefined, boundClaims: { "/kubernetes.io/namespace": "my-app" } }),
+        );
+        assert.deepEqual(policyNames(byNamespace), ["vault-jwt-role-scope"]);
+        assert.match(
+            byNamespace[0].message,
+            /^boundSubject is not set and boundClaims does not bind "\/kubernetes.io\/serviceaccount\/name", so any ServiceAccount in the bound namespaces \(including "default"\) could log in/,
+        );
+        const byName = await check(
+            jwtRoleType,
+            jwtRole({ boundSubject: undefined, boundClaims: { "/kubernetes.io/serviceaccount/name": "my-app" } }),
+        );
+        assert.deepEqual(policyNames(byName), ["vault-jwt-role-scope"]);
+        assert.match(
+            byName[0].message,
+            /^boundSubject is not set and boundClaims does not bind "\/kubernetes.io\/namespace", so a ServiceAccount of the bound name in any namespace \(including namespaces created later\) could log in/,
+        );
+    });
+
+    it("rejects a tokenMaxTtl above the jwt-mode bound, which the policy pack config can raise", async () => {
+        assert.deepEqual(await check(jwtRoleType, jwtRole({ tokenMaxTtl: 86400 })), [
+            {
+                policy: "vault-jwt-role-scope",
+                message:
+                    "tokenMaxTtl is 86400s, above the 3600s allowed for jwt roles. With the jwt method Vault cannot learn that a pod or " +
+                    "ServiceAccount was deleted: its Kubernetes token keeps logging in until it expires, and each Vault token issued meanwhile " +
+                    "lasts up to tokenMaxTtl, so access can outlive the account by both. Lower tokenMaxTtl to at most 3600s (and keep the " +
+                    "pods' projected-token expirationSeconds short), or raise maxJwtModeTokenMaxTtlSeconds in the policy pack config if a " +
+                    "longer revocation gap is intended.",
+            },
+        ]);
+        const config = { "vault-jwt-role-scope": { maxJwtModeTokenMaxTtlSeconds: 86400 } };
+        assert.deepEqual(await check(jwtRoleType, jwtRole({ tokenMaxTtl: 86400 }), { config }), []);
+        // A kubernetes role may keep the general bound; unset is vault-role-token-ttl's finding alone.
+        assert.deepEqual(await check(types.role, role({ tokenMaxTtl: 86400 })), []);
+        assert.deepEqual(policyNames(await check(jwtRoleType, jwtRole({ tokenMaxTtl: 0 }))), ["vault-role-token-ttl"]);
+    });
+
+    it("counts a subject unknown at preview as bound, and leaves oidc roles alone", async () => {
+        assert.deepEqual(await check(jwtRoleType, jwtRole({ boundSubject: unknownValue, boundClaims: {} })), []);
+        assert.deepEqual(await check(jwtRoleType, jwtRole({ roleType: unknownValue })), []);
+        const { roleType: _r, boundAudiences: _a, boundClaims: _c, boundSubject: _s, ...oidc } = jwtRole({ tokenMaxTtl: 86400 });
+        assert.deepEqual(await check(jwtRoleType, oidc), []);
+        assert.deepEqual(await check(jwtRoleType, { ...oidc, roleType: "oidc" }), []);
     });
 });
 
@@ -409,6 +559,13 @@ describe("vault-auth-config-reviewer", () => {
         assert.deepEqual(await check(types.config, props, { additionalSecretOutputs: ["tokenReviewerJwt", "tokenReviewerJwtWo"] }), []);
     });
 
+    it("passes a client-jwt config (no reviewer JWT at all), even when the config requires the write-only field", async () => {
+        const { tokenReviewerJwtWo: _j, tokenReviewerJwtWoVersion: _v, ...clientJwt } = authConfig();
+        assert.deepEqual(await check(types.config, clientJwt), []);
+        const config = { "vault-auth-config-reviewer": { requireWriteOnlyJwt: true } };
+        assert.deepEqual(await check(types.config, clientJwt, { config }), []);
+    });
+
     it("rejects a missing or empty CA", async () => {
         const { kubernetesCaCert: _ca, ...withoutCa } = authConfig();
         const expected = [
@@ -481,6 +638,18 @@ describe("k8s-reviewer-binding-scope", () => {
             subjects: [{ kind: "ServiceAccount", name: "ci", namespace: "ci" }],
         };
         assert.deepEqual(await check(types.binding, ci, { name: "ci-deployer" }), []);
+    });
+
+    it("leaves client-jwt's token-review bindings alone (their own ClusterRole, any number of service accounts)", async () => {
+        const tokenReview = {
+            metadata: { labels: { "app.kubernetes.io/component": "vault-token-review" } },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "vault-token-review" },
+            subjects: [
+                { kind: "ServiceAccount", name: "my-app", namespace: "my-app" },
+                { kind: "ServiceAccount", name: "my-app", namespace: "my-app-canary" },
+            ],
+        };
+        assert.deepEqual(await check(types.binding, tokenReview, { name: "my-app-token-review" }), []);
     });
 
     it("rejects system:auth-delegator bound to more than one subject", async () => {
@@ -804,14 +973,6 @@ describe("the dev stack under the policy pack", () => {
     });
 });
 
-function unwrapSecrets(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(unwrapSecrets);
-    if (typeof value !== "object" || value === null) return value;
-    const record = value as Record<string, unknown>;
-    if (record[specialSigKey] === specialSecretSig) return unwrapSecrets(record.value);
-    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
-}
-
 // The pack as the Pulumi CLI starts it: `node @pulumi/pulumi/cmd/run-policy-pack <engine> <pack dir>`
 // with the pack folder as working directory, then gRPC calls like the engine's.
 describe("the pack as the Pulumi CLI runs it", () => {
@@ -877,6 +1038,9 @@ describe("the pack as the Pulumi CLI runs it", () => {
         const ttl = info.getPoliciesList().find((p) => p.getName() === "vault-role-token-ttl")!;
         const schema = ttl.getConfigschema()!.getProperties()!.toJavaScript() as Record<string, { default?: unknown }>;
         assert.deepEqual([schema.maxTokenTtlSeconds.default, schema.maxTokenMaxTtlSeconds.default], [86400, 604800]);
+        const jwt = info.getPoliciesList().find((p) => p.getName() === "vault-jwt-role-scope")!;
+        const jwtSchema = jwt.getConfigschema()!.getProperties()!.toJavaScript() as Record<string, { default?: unknown }>;
+        assert.equal(jwtSchema.maxJwtModeTokenMaxTtlSeconds.default, 3600);
     });
 
     it("receives a secret JWT unwrapped: its secret flag is not observable, additionalSecretOutputs is", async () => {
