@@ -189,6 +189,35 @@ for (const server of servers) {
             ok(fleet("up"));
         });
 
+        // One server proves it: the ordering of the switch is Pulumi's and this project's, not the server's.
+        it(
+            "the platform switched to jwt and back: every team stack follows in the same run, every service logs in",
+            { skip: server !== "openbao" },
+            async () => {
+                const fleetFile = path.join(dir, "fleet.yaml");
+                const declaration = fs.readFileSync(fleetFile, "utf8");
+                const teams = ["payments", "reports", "search"];
+                const before = Object.fromEntries(teams.map((t) => [t, readTeam(t)]));
+                const passed = (run: Run) => /^(\d+) passed, 0 failed/m.exec(run.stdout)?.[1];
+                const count = passed(ok(fleet("verify")));
+                assert.ok(count, "verify passes before the switch");
+
+                const jwt = parse(declaration);
+                jwt.platform.config.reviewerMode = "jwt";
+                fs.writeFileSync(fleetFile, stringify(jwt));
+                for (const t of teams) writeTeam(t, { services: before[t].services.map((svc: object) => ({ ...svc, audience: "vault" })) });
+                ok(fleet("up"));
+                assert.equal((await vault().request("GET", "sys/auth")).body.data["kubernetes-fleet/"].type, "jwt");
+                assert.equal(passed(ok(fleet("verify"))), count, "every service logs in in jwt mode");
+
+                fs.writeFileSync(fleetFile, declaration);
+                for (const t of teams) writeTeam(t, before[t]);
+                ok(fleet("up"));
+                assert.equal((await vault().request("GET", "sys/auth")).body.data["kubernetes-fleet/"].type, "kubernetes");
+                assert.equal(passed(ok(fleet("verify"))), count, "and again in secret mode");
+            },
+        );
+
         it("a team removed: refused without --prune; with --prune its roles and policies go, its data stays", async () => {
             assert.equal((await vault().request("POST", "reports/probe", { owner: "reports" })).status, 204);
             fs.rmSync(teamFile("reports"));

@@ -15,7 +15,8 @@ describe("several clusters, one Vault", { timeout: 30 * 60 * 1000 }, () => {
     const h = new Harness(path.join(repoDir, ".local", `it-${process.pid}-clusters`));
     const stack = `it-${process.pid}-clusters`;
     let kubeconfigB = "";
-    const token = (kubeconfig: string) => issueServiceAccountToken("billing", "billing", { env: { ...h.env, KUBECONFIG: kubeconfig } });
+    const token = (kubeconfig: string, audience?: string) =>
+        issueServiceAccountToken("billing", "billing", { audience, env: { ...h.env, KUBECONFIG: kubeconfig } });
     const login = (mount: string, jwt: string) => h.vaultAdmin().kubernetesLogin(mount, "billing", jwt);
 
     before(() => {
@@ -44,19 +45,24 @@ describe("several clusters, one Vault", { timeout: 30 * 60 * 1000 }, () => {
         assert.equal(policies.filter((p) => p === "billing").length, 1);
     });
 
-    it("each cluster's service logs in at its own mount, with the shared policy", async () => {
-        for (const [mount, kubeconfig] of [
-            ["kubernetes-a", h.env.KUBECONFIG!],
-            ["kubernetes-b", kubeconfigB],
+    it("each cluster's service logs in at its own mount (A by TokenReview, B in jwt mode), with the shared policy", async () => {
+        const types = (await h.vaultAdmin().request("GET", "sys/auth")).body.data;
+        assert.deepEqual([types["kubernetes-a/"].type, types["kubernetes-b/"].type], ["kubernetes", "jwt"]);
+        for (const [mount, kubeconfig, audience] of [
+            ["kubernetes-a", h.env.KUBECONFIG!, undefined],
+            ["kubernetes-b", kubeconfigB, "vault"],
         ]) {
-            const { policies } = await login(mount, token(kubeconfig));
+            const { policies } = await login(mount!, token(kubeconfig!, audience));
             assert.deepEqual(policies, ["billing", "default"], mount);
         }
     });
 
     it("a token of cluster A is refused at cluster B's mount, and the reverse", async () => {
-        // The other cluster's API server cannot verify the token: TokenReview says not authenticated.
-        await assert.rejects(login("kubernetes-b", token(h.env.KUBECONFIG!)), /HTTP 403[\s\S]*permission denied/);
+        // B's keys do not verify A's signature; A's API server cannot verify B's token (TokenReview: not authenticated).
+        await assert.rejects(
+            login("kubernetes-b", token(h.env.KUBECONFIG!, "vault")),
+            /HTTP 400[\s\S]*no known key successfully validated/,
+        );
         await assert.rejects(login("kubernetes-a", token(kubeconfigB)), /HTTP 403[\s\S]*permission denied/);
     });
 });

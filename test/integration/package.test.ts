@@ -91,7 +91,7 @@ describe("the components as a package", { timeout: 30 * 60 * 1000 }, () => {
             schema = JSON.parse(run.stdout);
         });
 
-        it("serves exactly the three components, documented", () => {
+        it("serves exactly the four components, documented", () => {
             assert.equal(schema.name, pkg);
             assert.deepEqual(Object.keys(schema.resources).sort(), components.map((c) => `${pkg}:index:${c}`).sort());
             for (const [token, r] of Object.entries(schema.resources)) {

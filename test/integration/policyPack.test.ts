@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { after, before, describe, it } from "node:test";
+import { policies } from "../../policy/policies";
 import { Harness, repoDir } from "./harness";
 
 // The policy pack in a real `pulumi preview --policy-pack` / `pulumi up --policy-pack`, in a local
@@ -76,14 +77,8 @@ describe("the policy pack in real previews", { timeout: 30 * 60 * 1000 }, () => 
     });
 });
 
-const policyNames = [
-    "vault-role-bound-service-accounts",
-    "vault-role-token-ttl",
-    "vault-policy-no-privileged-paths",
-    "vault-auth-config-reviewer",
-    "k8s-reviewer-binding-scope",
-    "vault-policy-kv-v2-paths",
-];
+/** Every rule of the pack, from the pack itself: a rule added there must be violated here too. */
+const policyNames = policies.map((p) => p.name);
 
 /** What test/fixtures/unsafe-stack violates, rule by rule, in the messages the preview must show. */
 const unsafeStackViolations: Record<string, string[]> = {
@@ -120,6 +115,14 @@ const unsafeStackViolations: Record<string, string[]> = {
             "default/unsafe-reviewer is labelled app.kubernetes.io/component=vault-token-reviewer) but binds ClusterRole " +
             '"view". The reviewer needs only TokenReview and SubjectAccessReview: set roleRef to ClusterRole ' +
             '"system:auth-delegator" and grant anything else through a separate binding for a separate account.',
+    ],
+    "vault-jwt-role-scope": [
+        "boundAudiences is empty. Every projected Kubernetes token carries an audience, and Vault refuses such a token when the role " +
+            "binds none, so this role admits only tokens without one: legacy token Secrets, which never expire.",
+        "boundSubject is not set and boundClaims does not bind",
+        "so the token of any ServiceAccount in any namespace could log in with a token for the bound audience",
+        "tokenMaxTtl is 86400s, above the 3600s allowed for jwt roles. With the jwt method Vault cannot learn that a pod or " +
+            "ServiceAccount was deleted",
     ],
     "vault-policy-kv-v2-paths": [
         'path "unsafe-payments/data/app/*" grants only "list", but on a kv-v2 mount Vault checks list on ' +
