@@ -25,7 +25,14 @@ const serviceConfig = (name: string, mode: Mode) => ({
     createServiceAccount: name !== loose,
     deleteDataOnRemoval: true,
     mount: { path: name, type: "kv-v2" },
-    rules: [{ path: `${name}/*`, capabilities: ["read", "list"] }],
+    // bravo writes, and is denied one key: the read/write/deny matrix, as verify checks it.
+    rules:
+        name === "bravo"
+            ? [
+                  { path: "bravo/*", capabilities: ["create", "read", "update", "list"] },
+                  { path: "bravo/locked", capabilities: ["deny"] },
+              ]
+            : [{ path: `${name}/*`, capabilities: ["read", "list"] }],
     tokenTtl: "10m",
     tokenMaxTtl: "1h",
     ...(mode === "jwt" ? { audience: jwtAudience } : {}),
