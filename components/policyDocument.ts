@@ -35,6 +35,8 @@
  * `apiPath: false` (like a kv-v2 action) is rejected, since nothing could expand it.
  */
 
+import { comparePriority, formatPattern, intersectPatterns, parsePattern, patternContains, samplePath } from "./policyPatterns";
+
 export const capabilityNames = ["create", "read", "update", "patch", "delete", "list", "sudo", "deny"] as const;
 export type Capability = (typeof capabilityNames)[number];
 
@@ -154,6 +156,59 @@ function readPath(at: string, rule: PolicyRule, kvV2Mounts: readonly string[]): 
     return { kind: "logical", mount, key };
 }
 
+/**
+ * What makes a path's shape one Vault would read otherwise than it looks, or never match: `*` only
+ * ends a path, `+` is a whole segment, no empty, `.` or `..` segment, no control character.
+ */
+function pathShapeError(path: string): string | undefined {
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(path)) return "contains a control character; remove it.";
+    const body = path.endsWith("*") ? path.slice(0, -1) : path;
+    if (body.includes("*"))
+        return 'has "*" before its end, where Vault reads it as a plain character; "*" only ends a path (e.g. "app/*").';
+    const segments = body.split("/");
+    const last = segments.length - 1;
+    for (const [i, s] of segments.entries()) {
+        if (s.includes("+") && s !== "+") {
+            return `has "+" inside the segment "${s}${i === last && path.endsWith("*") ? "*" : ""}"; "+" matches one whole segment (e.g. "app/+/config"), write it alone between slashes.`;
+        }
+        if (s === "" && !(i === last && path.endsWith("*") && i > 0)) {
+            return i === last
+                ? 'ends with "/", which no request path matches; write "…/*" for everything under it, or drop the "/".'
+                : 'has an empty segment ("//"); write a single "/".';
+        }
+        if (s === "." || s === "..") return `has a "${s}" segment, which Vault does not resolve; write the path it stands for.`;
+    }
+    return undefined;
+}
+
+/**
+ * An API path on a kv-v2 mount that matches nothing Vault checks, or several endpoints at once: the
+ * same findings as the policy pack's vault-policy-kv-v2-paths, so nothing rendered is flagged there.
+ */
+function kvV2ApiPathErrors(at: string, rule: PolicyRule, mount: string): string[] {
+    const [first, ...rest] = rule.path.slice(mount.length + 1).split("/");
+    const key = rest.join("/") || "<key>";
+    const caps = rule.capabilities;
+    if (first === "+" || first.includes("*")) {
+        if (caps.every((c) => c === "deny")) return [];
+        return [
+            `${at}.path: "${rule.path}" (apiPath: true) matches several API endpoints of the kv-v2 mount "${mount}" at once with "${first}", so ${caps.join(", ")} would apply on data/, metadata/, destroy/… alike; name the endpoint, or remove apiPath and write the logical path "${mount}/${key}".`,
+        ];
+    }
+    if (!kvV2ApiSegments.includes(first)) {
+        return [
+            `${at}.path: "${rule.path}" (apiPath: true) is on the kv-v2 mount "${mount}", where Vault checks only API paths (${mount}/data/…, ${mount}/metadata/…), so it matches nothing; remove apiPath to have it expanded, or write the API path.`,
+        ];
+    }
+    if (first === "data" && caps.every((c) => c === "list")) {
+        return [
+            `${at}.capabilities: "list" on "${rule.path}" matches nothing: Vault checks list on kv-v2 metadata/; write "${mount}/metadata/${key}".`,
+        ];
+    }
+    return [];
+}
+
 /** Every problem of one rule, each as `<at>.<prop>: <what is wrong>; <how to fix>`. */
 function ruleErrors(at: string, rule: PolicyRule, kvV2Mounts: readonly string[]): string[] {
     const errors: string[] = [];
@@ -165,7 +220,9 @@ function ruleErrors(at: string, rule: PolicyRule, kvV2Mounts: readonly string[])
     } else if (/\s/.test(rule.path)) {
         errors.push(`${at}.path: "${rule.path}" contains whitespace; Vault paths cannot, remove it.`);
     } else {
-        pathOk = true;
+        const shape = pathShapeError(rule.path);
+        if (shape) errors.push(`${at}.path: "${rule.path}" ${shape}`);
+        pathOk = shape === undefined;
     }
     if (rule.apiPath !== undefined && typeof rule.apiPath !== "boolean") {
         errors.push(
@@ -207,6 +264,7 @@ function ruleErrors(at: string, rule: PolicyRule, kvV2Mounts: readonly string[])
             );
         }
     }
+    if (reading.kind === "api") errors.push(...kvV2ApiPathErrors(at, rule, reading.mount));
     if (reading.kind === "logical" && rule.capabilities.includes("delete")) {
         errors.push(
             `${at}.capabilities: "delete" on the kv-v2 path "${rule.path}" is ambiguous (soft delete of the latest version, of chosen versions, permanent destroy, or every version with the metadata); use delete-versions (soft, undoable), undelete-versions, destroy-versions (permanent, chosen versions) or delete-metadata (permanent, every version and the metadata), or set apiPath: true and grant "delete" on the API path, e.g. "${reading.mount}/data/${reading.key}".`,
@@ -285,29 +343,101 @@ export function expandRule(rule: PolicyRule, kvV2Mounts: readonly string[]): Pol
 }
 
 /**
- * Expands, merges duplicate paths and sorts, so the same rules always render the same document.
+ * Renders what a list of rules means: on every path, the union of what the rules that match it
+ * grant, and nothing where any of them denies. Vault itself applies only the highest-priority
+ * pattern of a policy that matches a path, so the renderer folds: where patterns overlap it adds
+ * their intersection, and every pattern gets the grants of all the patterns that contain it (or
+ * deny). Where Vault would still let a broader pattern win over a narrower one with other grants,
+ * or the overlap is no Vault pattern, the rules are refused with the reason.
+ *
  * Throws, listing every problem, on rules checkPolicyRules rejects or mounts checkKvV2Mounts rejects;
- * `field` names the rules in those messages.
+ * `field` names the rules in those messages. The same rules always render the same document.
  */
 export function policyPaths(rules: readonly PolicyRule[], kvV2Mounts: readonly string[], field = "rules"): PolicyPath[] {
     throwIfErrors([
         ...checkKvV2Mounts("kvV2Mounts", kvV2Mounts),
         ...rules.flatMap((rule, i) => ruleErrors(`${field}[${i}]`, rule, kvV2Mounts)),
     ]);
-    const merged = new Map<string, Set<Capability>>();
-    for (const rule of rules) {
+    // The rules' own stanzas, the same path's grants merged, each with the rules it came from.
+    const own = new Map<string, { caps: Set<Capability>; from: Set<number> }>();
+    rules.forEach((rule, i) => {
         for (const p of expandValid(rule, kvV2Mounts)) {
-            const caps = merged.get(p.path) ?? new Set<Capability>();
-            p.capabilities.forEach((c) => caps.add(c));
-            merged.set(p.path, caps);
+            const entry = own.get(p.path) ?? { caps: new Set<Capability>(), from: new Set<number>() };
+            p.capabilities.forEach((c) => entry.caps.add(c));
+            entry.from.add(i);
+            own.set(p.path, entry);
+        }
+    });
+    const { patterns, errors } = closeUnderOverlap([...own.keys()], (a, b) => sameGrants(own.get(a)?.caps, own.get(b)?.caps));
+    const grantsOn = (pattern: string): Set<Capability> => {
+        const caps = new Set<Capability>();
+        for (const [outer, entry] of own) if (patternContains(outer, pattern)) entry.caps.forEach((c) => caps.add(c));
+        return caps.has("deny") ? new Set(["deny"]) : caps;
+    };
+    const stanzas = new Map(patterns.map((p) => [p, grantsOn(p)]));
+    const rulesOf = (pattern: string) =>
+        [...own].filter(([outer]) => patternContains(outer, pattern) || patternContains(pattern, outer)).flatMap(([, e]) => [...e.from]);
+    const describe = (indices: number[]) => [...new Set(indices)].sort((a, b) => a - b).map((i) => `${field}[${i}] "${rules[i].path}"`);
+    const refusals = errors.map(
+        ({ a, b }) =>
+            `${describe([...rulesOf(a), ...rulesOf(b)]).join(" and ")}: their patterns "${a}" and "${b}" overlap on paths no Vault pattern can name, so their grants cannot be combined there; make one of them name whole segments (e.g. "+" or a literal instead of a partial "…*"), or keep them apart.`,
+    );
+    // A narrower pattern with other grants than a broader one it lies in must win where both match.
+    for (const [inner, innerCaps] of stanzas) {
+        for (const [outer, outerCaps] of stanzas) {
+            if (inner === outer || !patternContains(outer, inner) || sameGrants(innerCaps, outerCaps)) continue;
+            if (comparePriority(outer, inner) > 0) {
+                refusals.push(
+                    `${describe([...rulesOf(inner), ...rulesOf(outer)]).join(" and ")}: on "${samplePath(inner)}" Vault applies the broader pattern "${outer}" (${[...outerCaps].join(", ") || "nothing"}) over "${inner}" (${[...innerCaps].join(", ")}), by its priority rules, so these rules cannot mean the union of their grants there; write the narrower rule with a wildcard no earlier than the broader one's, or grant the same on both.`,
+                );
+            }
         }
     }
-    return [...merged.keys()].sort().map((path) => {
-        const caps = merged.get(path)!;
-        // "deny" wins over anything else Vault would see on the same path.
-        const ordered = caps.has("deny") ? (["deny"] as Capability[]) : capabilityNames.filter((c) => caps.has(c));
-        return { path, capabilities: ordered };
-    });
+    throwIfErrors([...new Set(refusals)]);
+    return [...stanzas]
+        .filter(([, caps]) => caps.size > 0)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([path, caps]) => ({ path, capabilities: caps.has("deny") ? ["deny"] : capabilityNames.filter((c) => caps.has(c)) }));
+}
+
+/** At most this many stanzas: rules that overlap more than this are refused, not rendered slowly. */
+const maxStanzas = 1000;
+
+function sameGrants(a: Set<Capability> | undefined, b: Set<Capability> | undefined): boolean {
+    return a !== undefined && b !== undefined && a.size === b.size && [...a].every((c) => b.has(c));
+}
+
+/**
+ * The patterns and every intersection of overlapping ones, repeated until nothing new appears.
+ * Overlaps no pattern can name are reported, unless both sides grant the same.
+ */
+function closeUnderOverlap(
+    start: string[],
+    grantSame: (a: string, b: string) => boolean,
+): { patterns: string[]; errors: { a: string; b: string }[] } {
+    const patterns = [...new Set(start)];
+    const known = new Set(patterns);
+    const errors: { a: string; b: string }[] = [];
+    for (let j = 1; j < patterns.length; j++) {
+        for (let i = 0; i < j; i++) {
+            const overlap = intersectPatterns(parsePattern(patterns[i]), parsePattern(patterns[j]));
+            if (overlap === "none") continue;
+            if (overlap === "inexpressible") {
+                if (!grantSame(patterns[i], patterns[j])) errors.push({ a: patterns[i], b: patterns[j] });
+                continue;
+            }
+            const p = formatPattern(overlap);
+            if (known.has(p)) continue;
+            if (patterns.length >= maxStanzas) {
+                throw new Error(
+                    `cannot render the policy:\n  - its rules overlap into more than ${maxStanzas} patterns; split them over fewer, less entangled paths.`,
+                );
+            }
+            known.add(p);
+            patterns.push(p);
+        }
+    }
+    return { patterns, errors };
 }
 
 /** The policy as Vault's JSON policy syntax: {"path": {"<path>": {"capabilities": [...]}}}. Throws like policyPaths. */

@@ -75,8 +75,8 @@ function apiPathsFor(mount: string, rest: string, capabilities: readonly string[
  * What is wrong with one stanza on a kv-v2 mount (each message says how to fix it). On a known kv-v2
  * mount, Vault checks only API paths <mount>/<endpoint>/...: a stanza whose first segment after the
  * mount is no endpoint matches nothing, and one whose first segment is a wildcard (`*`, `+`) grants
- * its capabilities on several endpoints at once. On an endpoint, list belongs on metadata/ and
- * reads/writes of a value on data/. A path with a data/ or metadata/ segment counts as kv-v2 even
+ * its capabilities on several endpoints at once. On an endpoint, list belongs on metadata/ (list
+ * alone on data/ matches nothing). A path with a data/ or metadata/ segment counts as kv-v2 even
  * when its mount is not known.
  */
 export function kvV2Findings({ path, capabilities }: Stanza, mounts: KvV2Mounts): string[] {
@@ -119,12 +119,8 @@ export function kvV2Findings({ path, capabilities }: Stanza, mounts: KvV2Mounts)
                 `so this stanza matches nothing. Grant "list" on path "${m}/metadata/${rest}" instead.`,
         ];
     }
-    if (endpoint === "metadata" && capabilities.every((c) => dataOnly.has(c))) {
-        return [
-            `path "${path}" grants only ${quoted(capabilities)}, but on a kv-v2 mount Vault checks reading and writing a secret's ` +
-                `value on ${m}/data/... (on metadata/ these only touch version metadata). Grant them on path "${m}/data/${rest}" instead.`,
-        ];
-    }
+    // Reads and writes alone on metadata/ are not flagged: they are `vault kv metadata get` and
+    // `metadata put`/`patch` (the renderer's read-metadata, for one), a policy meant that way.
     return [];
 }
 

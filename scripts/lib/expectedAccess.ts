@@ -2,8 +2,9 @@
  * What a service's configured rules promise, derived from the config alone, as the oracle `verify`
  * holds Vault to. It does not use the component's rendering (policyDocument.ts): it restates, from
  * Vault's own documentation, which API path and capability each thing a rule names needs, and
- * which of several matching patterns Vault applies. If the rendering drifts from what the rules
- * mean, the capabilities Vault reports stop matching these expectations.
+ * what a list of rules means (the union of its grants, a deny winning: README "Policies and
+ * kv-v2"). If the rendering drifts from what the rules mean, the capabilities Vault reports stop
+ * matching these expectations.
  */
 import { kvV2MountsOf, ServiceMountArgs } from "../../components/serviceAccessArgs";
 
@@ -48,7 +49,7 @@ const kvV2Requests: Record<string, [KvV2Endpoint, string][]> = {
 };
 
 /** A path pattern of the service's policy and what it grants (empty: the rules grant nothing there). */
-interface Grant {
+export interface Grant {
     pattern: string;
     capabilities: Set<string>;
 }
@@ -69,7 +70,7 @@ function grantsOfRule(rule: ServiceRulesConfig["rules"][number], kvV2Mounts: rea
 }
 
 /** Every pattern the service's rules touch, the same pattern's grants merged. */
-function grantsOf(service: ServiceRulesConfig, kvV2Mounts: readonly string[]): Grant[] {
+export function grantsOf(service: ServiceRulesConfig, kvV2Mounts: readonly string[]): Grant[] {
     // Which mounts are kv-v2 is a fact of the config, read as the component reads it.
     const mounts = kvV2MountsOf({ mount: service.mount as ServiceMountArgs | undefined, kvV2Mounts: [...kvV2Mounts] });
     const merged = new Map<string, Set<string>>();
@@ -94,37 +95,19 @@ export function policyPathMatches(pattern: string, path: string): boolean {
     });
 }
 
-/**
- * Vault's priority among patterns that match the same path (docs: policies, "Priority matching"):
- * positive when `a` wins over `b`.
- */
-export function comparePriority(a: string, b: string): number {
-    const firstWildcard = (p: string) => {
-        const i = p.search(/[+*]/);
-        return i < 0 ? Infinity : i;
-    };
-    const pluses = (p: string) => p.split("/").filter((s) => s === "+").length;
-    return (
-        Math.sign(firstWildcard(a) - firstWildcard(b)) ||
-        Number(b.endsWith("*")) - Number(a.endsWith("*")) ||
-        Math.sign(pluses(b) - pluses(a)) ||
-        Math.sign(a.length - b.length) ||
-        (a < b ? -1 : a > b ? 1 : 0)
-    );
-}
-
 /** A concrete path a pattern matches, to ask Vault about. */
 export function probePath(pattern: string): string {
     return pattern.replace(/\+/g, "probe").replace(/\*$/, "verify-probe");
 }
 
-/** What the policy allows on a concrete path: the winning pattern's grant, or ["deny"] when none matches. */
-function allowedOn(path: string, grants: readonly Grant[]): string[] {
-    const winner = grants
-        .filter((g) => g.capabilities.size > 0 && policyPathMatches(g.pattern, path))
-        .sort((a, b) => comparePriority(b.pattern, a.pattern))[0];
-    if (!winner || winner.capabilities.has("deny")) return ["deny"];
-    return [...winner.capabilities].sort();
+/**
+ * What the rules allow on a concrete path, as the README defines a list of rules: the union of what
+ * every matching rule grants, and nothing (["deny"]) where one of them denies or none grants.
+ */
+export function allowedOn(path: string, grants: readonly Grant[]): string[] {
+    const caps = new Set(grants.filter((g) => policyPathMatches(g.pattern, path)).flatMap((g) => [...g.capabilities]));
+    if (caps.size === 0 || caps.has("deny")) return ["deny"];
+    return [...caps].sort();
 }
 
 /**

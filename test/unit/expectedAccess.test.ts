@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { renderPolicy } from "../../components/policyDocument";
 import { kvV2MountsOf, ServiceAccessArgs } from "../../components/serviceAccessArgs";
-import { comparePriority, expectedAccess, othersProbes, policyPathMatches, ServiceRulesConfig } from "../../scripts/lib/expectedAccess";
+import { comparePriority, patternMatches } from "../../components/policyPatterns";
+import { expectedAccess, othersProbes, policyPathMatches, ServiceRulesConfig } from "../../scripts/lib/expectedAccess";
 
 const payments: ServiceRulesConfig = {
     name: "payments",
@@ -85,7 +86,17 @@ describe("what verify expects of a service, from its config", () => {
 });
 
 describe("Vault's path matching and priority, as documented", () => {
-    it("matches globs and + segments", () => {
+    it("matches globs and + segments (the oracle's matcher and the renderer's agree)", () => {
+        for (const [pattern, path] of [
+            ["a/*", "a/b/c"],
+            ["a/b*", "a/bc"],
+            ["a/+/c", "a/x/c"],
+            ["a/+/c", "a/x/y/c"],
+            ["a/b", "a/b/c"],
+            ["a/+", "a/"],
+        ]) {
+            assert.equal(patternMatches(pattern, path), policyPathMatches(pattern, path), `${pattern} on ${path}`);
+        }
         assert.ok(policyPathMatches("a/*", "a/b/c"));
         assert.ok(policyPathMatches("a/b*", "a/bc"));
         assert.ok(policyPathMatches("a/+/c", "a/x/c"));
@@ -129,6 +140,7 @@ describe("the oracle and the component's rendering agree", () => {
             };
             const rendered = Object.entries(document.path).map(([pattern, v]) => ({ pattern, capabilities: v.capabilities }));
             for (const { path, capabilities } of expectedAccess(service)) {
+                // Vault applies the highest-priority matching pattern of the rendered policy.
                 const winner = rendered
                     .filter((r) => policyPathMatches(r.pattern, path))
                     .sort((a, b) => comparePriority(b.pattern, a.pattern))[0];

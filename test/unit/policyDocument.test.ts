@@ -226,10 +226,17 @@ describe("apiPath", () => {
         );
     });
 
-    it("renders apiPath: true as written even when the path does not start with an API name", () => {
-        assert.deepEqual(policyPaths([{ path: "secret/app/*", apiPath: true, capabilities: ["read"] }], ["secret"]), [
-            { path: "secret/app/*", capabilities: ["read"] },
-        ]);
+    // Rendered as written until the generated suite held it to the policy pack (issue 21): on a kv-v2
+    // mount Vault checks only API paths, so this one matched nothing.
+    it("refuses apiPath: true on a kv-v2 mount when the path names no API endpoint, or list on data/", () => {
+        assert.throws(
+            () => policyPaths([{ path: "secret/app/*", apiPath: true, capabilities: ["read"] }], ["secret"]),
+            /rules\[0\]\.path: "secret\/app\/\*" \(apiPath: true\) is on the kv-v2 mount "secret", where Vault checks only API paths .* so it matches nothing/,
+        );
+        assert.throws(
+            () => policyPaths([{ path: "kv2/data/app", apiPath: true, capabilities: ["list"] }], ["kv2"]),
+            /"list" on "kv2\/data\/app" matches nothing: Vault checks list on kv-v2 metadata\/; write "kv2\/metadata\/app"/,
+        );
     });
 
     it("expands apiPath: false as a logical path: secret/data/x is a folder named data", () => {

@@ -781,12 +781,10 @@ describe("vault-policy-kv-v2-paths", () => {
         ]);
     });
 
-    it("rejects reads and writes alone on metadata/, on nested mounts too", async () => {
-        assert.deepEqual(messages(await check(types.policy, jsonPolicy({ "team/a/metadata/app/config": ["read", "update"] }))), [
-            'path "team/a/metadata/app/config" grants only "read", "update", but on a kv-v2 mount Vault checks reading and writing ' +
-                "a secret's value on team/a/data/... (on metadata/ these only touch version metadata). " +
-                'Grant them on path "team/a/data/app/config" instead.',
-        ]);
+    // Flagged until the generated policy suite held the pack to the renderer (issue 21): read on
+    // metadata/ is read-metadata (`vault kv metadata get`), update is `vault kv metadata put`.
+    it("passes reads and writes alone on metadata/ (metadata get, put, patch), on nested mounts too", async () => {
+        assert.deepEqual(await check(types.policy, jsonPolicy({ "team/a/metadata/app/config": ["read", "update"] })), []);
     });
 
     it("reads HCL policies too", async () => {
