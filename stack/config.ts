@@ -39,7 +39,12 @@ const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
 
 /** One of an enum's values, with an error that lists them. */
 const oneOf = <T extends Record<string, string>>(values: T, what: string) =>
-    z.enum(values, { error: (i) => `"${String(i.input)}" is not ${what}; use one of ${Object.values(values).join(", ")}` });
+    z.enum(values, {
+        error: (i) =>
+            i.input === undefined
+                ? `is missing; use one of ${Object.values(values).join(", ")}`
+                : `${typeof i.input === "string" ? `"${i.input}"` : JSON.stringify(i.input)} is not ${what}; use one of ${Object.values(values).join(", ")}`,
+    });
 
 const rule = z.strictObject({
     path: z.string(),
@@ -302,7 +307,30 @@ function describeIssue(issue: z.core.$ZodIssue, under: PropertyKey[] = []): stri
         const where = field ? `${field}: ` : "";
         return `${where}unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}; check the spelling against Pulumi.yaml (Vault would silently ignore a misspelt option).`;
     }
-    return `${field || "config"}: ${issue.message}`;
+    return `${field || "config"}: ${plainIssue(issue)}`;
+}
+
+/** What a config value of each type looks like, for messages. */
+const typeExamples: Record<string, string> = {
+    string: "a string",
+    array: "a list ([a, b, …])",
+    object: "an object of named fields (see the README's Configuration)",
+    boolean: "true or false",
+    number: "a number",
+};
+
+/** zod's messages, said with the fix: which type the key takes, or that it is missing. */
+function plainIssue(issue: z.core.$ZodIssue): string {
+    if (issue.code === "invalid_type") {
+        const received = /received (\w+)/.exec(issue.message)?.[1] ?? "something else";
+        if (received === "undefined") return `is missing; add it (the README's Configuration lists every key and field).`;
+        const got = received === "array" ? "a list" : received === "object" ? "an object" : received;
+        return `must be ${typeExamples[issue.expected] ?? issue.expected}, not ${got}; write it so.`;
+    }
+    if (issue.code === "too_small" && issue.origin === "string") return "is empty; give a value.";
+    // The schema's one union is a duration.
+    if (issue.code === "invalid_union") return 'must be a number of seconds or a duration such as "90s", "15m", "1h", "7d".';
+    return issue.message;
 }
 
 /** A service's config fields, reported under where it was written; the stack-wide keys as they are. */

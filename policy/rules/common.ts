@@ -33,7 +33,8 @@ export function isServiceRole(type: string, props: ResourceValidationArgs["props
  * pack runs again at `up`, when it is known.
  */
 export function isSet(object: ResourceValidationArgs["props"], key: string): boolean {
-    if (!(key in object)) return false;
+    // Another program may send anything where an object belongs: a string, a number, null.
+    if (typeof object !== "object" || object === null || !(key in object)) return false;
     try {
         const value = object[key];
         return value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0);
@@ -71,4 +72,15 @@ export function stringList(value: unknown): string[] {
 /** Quotes each item for a message: ["a", "b"] -> '"a", "b"'. */
 export function quoted(items: readonly string[]): string {
     return items.map((i) => JSON.stringify(i)).join(", ");
+}
+
+/** A field that should hold an object (e.g. boundClaims), or {} when it holds anything else. */
+export function objectField(props: ResourceValidationArgs["props"], key: string): Record<string, unknown> {
+    const value = props[key] as unknown;
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** A value as a message shows it: a string as it is, anything else (another program may send anything) as JSON. */
+export function shown(value: unknown): string {
+    return typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
 }

@@ -1,5 +1,5 @@
 import { ResourceValidation, ResourceValidationPolicy } from "@pulumi/policy";
-import { isJwtLoginRole, isSet, namespaceClaim, quoted, serviceAccountNameClaim, stringList } from "./common";
+import { isJwtLoginRole, isSet, namespaceClaim, quoted, serviceAccountNameClaim, stringList, objectField } from "./common";
 
 /** Policy config, e.g. {"vault-jwt-role-scope": {"maxJwtModeTokenMaxTtlSeconds": 1800}}. */
 export interface JwtRoleConfig {
@@ -28,7 +28,7 @@ const audienceIsBound: ResourceValidation = (args, reportViolation) => {
 const accountIsBound: ResourceValidation = (args, reportViolation) => {
     if (!isJwtLoginRole(args.type, args.props)) return;
     if (isSet(args.props, "boundSubject")) return;
-    const claims = args.props.boundClaims ?? {};
+    const claims = objectField(args.props, "boundClaims");
     if (isSet(claims, "sub")) return;
     const missing = [namespaceClaim, serviceAccountNameClaim].filter((c) => !isSet(claims, c));
     if (missing.length === 0) return;

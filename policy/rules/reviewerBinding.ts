@@ -1,5 +1,5 @@
 import { ResourceValidationArgs, ResourceValidationPolicy, StackValidation, StackValidationPolicy } from "@pulumi/policy";
-import { clusterRoleBindingType, known } from "./common";
+import { clusterRoleBindingType, known, shown } from "./common";
 
 export const serviceAccountType = "kubernetes:core/v1:ServiceAccount";
 export const reviewerRole = "system:auth-delegator";
@@ -26,7 +26,7 @@ interface Subject {
  */
 export function reviewerBindingReason(props: ResourceValidationArgs["props"], resourceName: string): string | undefined {
     const subjects: Subject[] = Array.isArray(props.subjects) ? props.subjects : [];
-    if (!subjects.some((s) => known(() => s.kind) === "ServiceAccount")) return undefined;
+    if (!subjects.some((s) => known(() => s?.kind) === "ServiceAccount")) return undefined;
     if (known(() => props.roleRef?.name) === reviewerRole) return `it binds ${reviewerRole}`;
     if (known(() => props.metadata?.labels?.[reviewerLabel.key]) === reviewerLabel.value) {
         return `it is labelled ${reviewerLabel.key}=${reviewerLabel.value}`;
@@ -50,20 +50,20 @@ function checkReviewerBinding(
     reason: string,
     reportViolation: (message: string) => void,
 ): void {
-    const binding = `ClusterRoleBinding "${known(() => props.metadata?.name) ?? resourceName}"`;
+    const binding = `ClusterRoleBinding "${shown(known(() => props.metadata?.name) ?? resourceName)}"`;
     const roleRef = props.roleRef ?? {};
     if (roleRef.kind !== "ClusterRole" || roleRef.name !== reviewerRole) {
         reportViolation(
-            `${binding} is the Vault token reviewer's binding (${reason}) but binds ${roleRef.kind ?? "(no kind)"} ` +
-                `"${roleRef.name ?? ""}". The reviewer needs only TokenReview and SubjectAccessReview: set roleRef to ` +
+            `${binding} is the Vault token reviewer's binding (${reason}) but binds ${roleRef.kind === undefined ? "(no kind)" : shown(roleRef.kind)} ` +
+                `"${shown(roleRef.name ?? "")}". The reviewer needs only TokenReview and SubjectAccessReview: set roleRef to ` +
                 `ClusterRole "${reviewerRole}" and grant anything else through a separate binding for a separate account.`,
         );
     }
     const subjects: Subject[] = Array.isArray(props.subjects) ? props.subjects : [];
     if (subjects.length !== 1) {
         const listed = subjects.map((s) => {
-            const namespace = known(() => s.namespace);
-            return `${known(() => s.kind) ?? "?"} ${namespace ? `${namespace}/` : ""}${known(() => s.name) ?? "?"}`;
+            const namespace = known(() => s?.namespace);
+            return `${known(() => s?.kind) ?? "?"} ${namespace ? `${namespace}/` : ""}${known(() => s?.name) ?? "?"}`;
         });
         reportViolation(
             `${binding} is the Vault token reviewer's binding (${reason}) but has ${subjects.length} subjects (${listed.join(", ")}). ` +
@@ -94,11 +94,11 @@ const validateStack: StackValidation = (args, reportViolation) => {
         if (r.type !== clusterRoleBindingType || reviewerBindingReason(r.props, r.name) !== undefined) continue;
         const subjects: Subject[] = Array.isArray(r.props.subjects) ? r.props.subjects : [];
         const account = subjects
-            .filter((s) => known(() => s.kind) === "ServiceAccount")
+            .filter((s) => known(() => s?.kind) === "ServiceAccount")
             .map((s) =>
                 accountKey(
-                    known(() => s.namespace),
-                    known(() => s.name),
+                    known(() => s?.namespace),
+                    known(() => s?.name),
                 ),
             )
             .find((key) => key !== undefined && reviewers.has(key));

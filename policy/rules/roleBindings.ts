@@ -7,6 +7,7 @@ import {
     namespaceClaim,
     quoted,
     serviceAccountNameClaim,
+    objectField,
     stringList,
 } from "./common";
 
@@ -39,7 +40,7 @@ function boundOf(args: ResourceValidationArgs): Bound | undefined {
         };
     }
     if (!isJwtLoginRole(args.type, args.props)) return undefined;
-    const claims = args.props.boundClaims ?? {};
+    const claims = objectField(args.props, "boundClaims");
     const subject = known(() => args.props.boundSubject);
     return {
         names: claimValues(claims[serviceAccountNameClaim]),

@@ -79,7 +79,7 @@ for (const server of servers) {
                         );
                     }
                 }),
-                { numRuns: runs, seed, endOnFailure: false },
+                { numRuns: runs, seed, includeErrorInReport: true },
             );
             const seconds = (Date.now() - started) / 1000;
             console.log(

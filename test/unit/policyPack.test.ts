@@ -4,7 +4,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as grpc from "@grpc/grpc-js";
-import { PolicyResource, PolicyResourceOptions, ResourceValidationArgs, unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
 import * as pulumi from "@pulumi/pulumi";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
@@ -16,22 +15,10 @@ import { kvV2Findings, kvV2Split } from "../../policy/rules/kvV2Paths";
 import { privilegedReach } from "../../policy/rules/privilegedPaths";
 import { devStackConfig, runProgram, writeKubeconfig } from "../support/devStack";
 import { installMocks, Registered, settle, testCa, unwrapSecrets } from "../support/mocks";
+import { check, checkStack, StackResource, urnOf, Violation } from "../support/policyPackHarness";
 
 // The policy pack, policy by policy: each resource is run through EVERY policy, the way the engine's
 // analyze call does, so each test also shows that the other policies stay quiet.
-
-interface Violation {
-    policy: string;
-    message: string;
-    /** The resource a stack check names (stack checks only). */
-    urn?: string;
-}
-
-interface CheckOptions {
-    name?: string;
-    config?: Record<string, Record<string, unknown>>;
-    additionalSecretOutputs?: string[];
-}
 
 const types = {
     role: "vault:kubernetes/authBackendRole:AuthBackendRole",
@@ -44,103 +31,6 @@ const types = {
 
 // Not in `types`: the dev stack (secret mode) registers no jwt role.
 const jwtRoleType = "vault:jwt/authBackendRole:AuthBackendRole";
-
-const policyOptions = (additionalSecretOutputs: string[] = []): PolicyResourceOptions => ({
-    protect: false,
-    ignoreChanges: [],
-    aliases: [],
-    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-    additionalSecretOutputs,
-});
-const urnOf = (type: string, name: string) => `urn:pulumi:dev::vault-k8s-auth::${type}::${name}`;
-
-/**
- * Runs every policy of the pack on one resource, as @pulumi/policy's analyze handler does: props behind
- * its unknown-checking proxy, each validation on its own, and a read of a value unknown at preview
- * turned into a "can't run" note instead of a violation.
- */
-async function check(type: string, props: Record<string, unknown>, options: CheckOptions = {}): Promise<Violation[]> {
-    const violations: Violation[] = [];
-    const opts = policyOptions(options.additionalSecretOutputs);
-    for (const policy of policies) {
-        if (!("validateResource" in policy) || policy.validateResource === undefined) continue;
-        const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
-        for (const validate of validations) {
-            const name = options.name ?? "test";
-            const args: ResourceValidationArgs = {
-                type,
-                props: unknownCheckingProxy(structuredClone(props)),
-                urn: urnOf(type, name),
-                name,
-                opts,
-                stackTags: new Map(),
-                isType: () => false,
-                asType: () => undefined,
-                getConfig: <T extends object>() => (options.config?.[policy.name] ?? {}) as T,
-                notApplicable: (reason?: string) => {
-                    throw new Error(`notApplicable: ${reason}`);
-                },
-            };
-            try {
-                await validate(args, (message) => violations.push({ policy: policy.name, message }));
-            } catch (e) {
-                if (!(e instanceof UnknownValueError)) throw e;
-                violations.push({ policy: policy.name, message: `can't run during preview: ${(e as Error).message}` });
-            }
-        }
-    }
-    return violations;
-}
-
-/** A resource of the stack as a stack check sees it: its outputs (here: its props) under a name. */
-interface StackResource {
-    type: string;
-    name: string;
-    props: Record<string, unknown>;
-}
-
-/**
- * Runs every stack check of the pack over the given resources, as @pulumi/policy's analyzeStack
- * handler does at the end of a preview: each resource's props behind the unknown-checking proxy, a
- * read of a value unknown at preview turned into a "can't run" note.
- */
-async function checkStack(resources: StackResource[], options: { config?: CheckOptions["config"] } = {}): Promise<Violation[]> {
-    const violations: Violation[] = [];
-    for (const policy of policies) {
-        if (!("validateStack" in policy) || typeof policy.validateStack !== "function") continue;
-        const stackResources: PolicyResource[] = resources.map((r) => {
-            const props = unknownCheckingProxy(structuredClone(r.props));
-            return {
-                type: r.type,
-                name: r.name,
-                urn: urnOf(r.type, r.name),
-                props,
-                opts: policyOptions(),
-                dependencies: [],
-                propertyDependencies: {},
-                isType: () => false,
-                asType: () => undefined,
-            };
-        });
-        try {
-            await policy.validateStack(
-                {
-                    resources: stackResources,
-                    stackTags: new Map(),
-                    getConfig: <T extends object>() => (options.config?.[policy.name] ?? {}) as T,
-                    notApplicable: (reason?: string) => {
-                        throw new Error(`notApplicable: ${reason}`);
-                    },
-                },
-                (message, urn) => violations.push({ policy: policy.name, message, urn }),
-            );
-        } catch (e) {
-            if (!(e instanceof UnknownValueError)) throw e;
-            violations.push({ policy: policy.name, message: `can't run during preview: ${(e as Error).message}` });
-        }
-    }
-    return violations;
-}
 
 const messages = (violations: Violation[]) => violations.map((v) => v.message);
 const policyNames = (violations: Violation[]) => violations.map((v) => v.policy);

@@ -127,7 +127,7 @@ describe("rules mean the union of their grants, a deny winning", () => {
                 }
                 return true;
             }),
-            { numRuns: 1000, seed },
+            { numRuns: 1000, seed, includeErrorInReport: true },
         );
         console.log(`    ${rendered} rendered, ${refused} refused`);
         assert.ok(rendered > refused * 4, `${refused} of ${rendered + refused} refused: the generator or the renderer is off`);
