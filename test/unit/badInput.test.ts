@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { asJson, setField, slots } from "../support/jsonMutation";
 import { renderPolicy } from "../../components/policyDocument";
 import { kvV2MountsOf, validateServiceAccessArgs } from "../../components/serviceAccessArgs";
 import { checkStackConfig, serviceArgs } from "../../stack/config";
@@ -68,25 +69,6 @@ const junk = fc.oneof(
     fc.array(trickyString, { maxLength: 3 }),
 );
 
-type Json = Record<string, unknown> | unknown[];
-/** Values as they arrive (the engine's protobuf Struct, a YAML stack file): plain JSON. */
-function asJson(value: unknown): unknown {
-    return JSON.parse(JSON.stringify(value) ?? "null");
-}
-/** Every [container, key] of a JSON value, to mutate one of them. */
-function slots(value: unknown, out: [Json, string | number][] = []): [Json, string | number][] {
-    const children: [string | number, unknown][] = Array.isArray(value)
-        ? value.map((v, i) => [i, v])
-        : value && typeof value === "object"
-          ? Object.entries(value)
-          : [];
-    for (const [key, child] of children) {
-        out.push([value as Json, key]);
-        slots(child, out);
-    }
-    return out;
-}
-
 const mutation = fc.oneof(
     fc.record({ op: fc.constant("replace" as const), at: fc.nat(), value: junk }),
     fc.record({ op: fc.constant("delete" as const), at: fc.nat() }),
@@ -104,10 +86,7 @@ function apply(raw: Record<string, unknown>, m: { op: string; at?: number; value
     const all = slots(raw);
     if (all.length === 0) return;
     const [container, key] = all[m.at! % all.length];
-    // defineProperty: a generated key such as "__proto__" must stay a plain field.
-    // A copy: shrinking shares values between mutations, and one must never end up inside itself.
-    if (m.op === "replace")
-        Object.defineProperty(container, key, { value: asJson(m.value), enumerable: true, writable: true, configurable: true });
+    if (m.op === "replace") setField(container, key, m.value);
     else if (Array.isArray(container)) container.splice(Number(key), 1);
     else if (m.op === "delete") delete (container as Record<string, unknown>)[key as string];
     else {

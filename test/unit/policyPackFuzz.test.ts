@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { asJson, setField, slots } from "../support/jsonMutation";
 import { check, checkStack } from "../support/policyPackHarness";
 
 // The policy pack on generated bad input: resources of every type it checks, their props mutated
@@ -65,25 +66,6 @@ const junk = fc.oneof(
     ),
 );
 
-type Json = Record<string, unknown> | unknown[];
-/** Values as they arrive (the engine's protobuf Struct, a YAML stack file): plain JSON. */
-function asJson(value: unknown): unknown {
-    return JSON.parse(JSON.stringify(value) ?? "null");
-}
-/** Every [container, key] of a JSON value. */
-function slots(value: unknown, out: [Json, string | number][] = []): [Json, string | number][] {
-    const children: [string | number, unknown][] = Array.isArray(value)
-        ? value.map((v, i) => [i, v])
-        : value && typeof value === "object"
-          ? Object.entries(value)
-          : [];
-    for (const [key, child] of children) {
-        out.push([value as Json, key]);
-        slots(child, out);
-    }
-    return out;
-}
-
 const resourceArb = fc
     .tuple(fc.constantFrom(...Object.keys(bases)), fc.array(fc.tuple(fc.nat(), fc.option(junk)), { minLength: 1, maxLength: 3 }))
     .map(([type, edits]) => {
@@ -94,9 +76,7 @@ const resourceArb = fc
             const [container, key] = all[at % all.length];
             if (value === null && Array.isArray(container)) container.splice(Number(key), 1);
             else if (value === null) delete (container as Record<string, unknown>)[key];
-            // defineProperty: a generated key such as "__proto__" must stay a plain field.
-            // A copy: shrinking shares values between edits, and one must never end up inside itself.
-            else Object.defineProperty(container, key, { value: asJson(value), enumerable: true, writable: true, configurable: true });
+            else setField(container, key, value);
         }
         return { type, props };
     });
