@@ -5,15 +5,15 @@ import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
 import { PolicyRule } from "../../components/policyDocument";
 import { VaultClient } from "../../scripts/lib/vault";
-import { oracle, probePaths, promised, ruleSetArb, tryRender } from "../support/policyRuleSets";
+import { oracle, packKvV2Violations, probePaths, promised, ruleSetArb, tryRender } from "../support/policyRuleSets";
 import { Harness, repoDir } from "./harness";
 
 // The policies proven by the servers themselves: generated rule sets (test/support/policyRuleSets.ts)
 // are rendered, written to OpenBao and to Vault 1.14 as a policy, and a token holding only that
-// policy asks sys/capabilities-self about every probe path. The server's answer must be what the
+// policy is asked about (sys/capabilities) on every probe path. The server's answer must be what the
 // rules promise (README "Policies and kv-v2": the union of their grants, a deny winning) and what
-// verify's oracle expects. A failure is shrunk to a minimal rule set and printed with its seed;
-// VAULT_K8S_AUTH_POLICY_SEED=<seed> replays it.
+// verify's oracle expects, and the policy pack's kv-v2 rule must pass the document. A failure is
+// shrunk to a minimal rule set and printed with its seed; VAULT_K8S_AUTH_POLICY_SEED=<seed> replays it.
 
 // About 8 % are refused by the renderer: 2,300 generated give over 2,000 rule sets the server checks.
 const runs = Number(process.env.VAULT_K8S_AUTH_POLICY_RUNS ?? 2300);
@@ -67,6 +67,8 @@ for (const server of servers) {
                         return;
                     }
                     tally.rendered++;
+                    // The policy pack's kv-v2 rule passes what the server is then held to.
+                    assert.deepEqual(packKvV2Violations(document!), [], document);
                     const paths = probePaths(rules);
                     tally.probes += paths.length;
                     const got = await serverAnswers(document!, paths);

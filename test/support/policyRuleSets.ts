@@ -1,4 +1,6 @@
 import fc from "fast-check";
+import { ResourceValidationArgs } from "@pulumi/policy";
+import { policyKvV2Paths } from "../../policy/rules/kvV2Paths";
 import { PolicyRule, renderPolicy } from "../../components/policyDocument";
 import { allowedOn, grantsOf } from "../../scripts/lib/expectedAccess";
 
@@ -159,4 +161,17 @@ export function tryRender(rules: readonly PolicyRule[]): { document?: string; re
     } catch (e) {
         return { refusal: (e as Error).message };
     }
+}
+
+/** What the policy pack's kv-v2 rule says of a rendered document, with the generator's kv-v2 mounts in its config. */
+export function packKvV2Violations(document: string): string[] {
+    const violations: string[] = [];
+    const args = {
+        type: "vault:index/policy:Policy",
+        props: { name: "generated", policy: document },
+        getConfig: () => ({ kvV2Mounts }),
+    } as unknown as ResourceValidationArgs;
+    const validate = policyKvV2Paths.validateResource as (a: ResourceValidationArgs, report: (m: string) => void) => void;
+    validate(args, (message) => violations.push(message));
+    return violations;
 }

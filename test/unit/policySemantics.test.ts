@@ -3,9 +3,7 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { PolicyRule, renderPolicy } from "../../components/policyDocument";
 import { comparePriority, patternMatches } from "../../components/policyPatterns";
-import { ResourceValidationArgs } from "@pulumi/policy";
-import { policyKvV2Paths } from "../../policy/rules/kvV2Paths";
-import { kvV2Mounts, oracle, probePaths, promised, ruleSetArb, tryRender } from "../support/policyRuleSets";
+import { oracle, packKvV2Violations, probePaths, promised, ruleSetArb, tryRender } from "../support/policyRuleSets";
 
 // What a list of rules means, held against a model of Vault's evaluation (only the highest-priority
 // matching pattern of a policy applies). The same generated rule sets go to the real servers in
@@ -19,19 +17,6 @@ function modelOfVault(document: string, path: string): string[] {
 }
 
 const onKvV2 = (rules: PolicyRule[]) => renderPolicy(rules, ["pa"]);
-
-/** What the policy pack's kv-v2 rule says of a rendered document, with the generator's kv-v2 mounts in its config. */
-function packKvV2Violations(document: string): string[] {
-    const violations: string[] = [];
-    const args = {
-        type: "vault:index/policy:Policy",
-        props: { name: "generated", policy: document },
-        getConfig: () => ({ kvV2Mounts }),
-    } as unknown as ResourceValidationArgs;
-    const validate = policyKvV2Paths.validateResource as (a: ResourceValidationArgs, report: (m: string) => void) => void;
-    validate(args, (message) => violations.push(message));
-    return violations;
-}
 
 describe("rules mean the union of their grants, a deny winning", () => {
     // Found on OpenBao 2.6.2 before the renderer folded overlaps (issue 21): kept as fixed examples.
