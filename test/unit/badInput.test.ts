@@ -135,6 +135,23 @@ describe("generated bad stack config", () => {
         assert.ok(tally.accepted > 0 && tally.refused > 0, JSON.stringify(tally));
     });
 
+    // Found by the generator (issue 21), kept as fixed examples.
+    it("says what type a key takes and what is missing, and shows a wrong value as written", () => {
+        const errors = (raw: Record<string, unknown>) => checkStackConfig(raw).errors;
+        assert.deepEqual(errors({ kvV2Mounts: "secret" }), ["kvV2Mounts: must be a list ([a, b, …]), not string; write it so."]);
+        assert.deepEqual(errors({ reviewerMode: {} }), ["reviewerMode: {} is not a reviewer mode; use one of secret, client-jwt, jwt"]);
+        assert.match(
+            errors({ services: [{ ...service("a"), rules: [{ path: "a/x", capabilities: [null] }] }] }).join("\n"),
+            /services\[0\]\.rules\[0\]\.capabilities\[0\]: null is not a Vault capability/,
+        );
+        assert.deepEqual(errors({ services: [{ ...service("a"), tokenTtl: {} }] }), [
+            'services[0].tokenTtl: must be a number of seconds or a duration such as "90s", "15m", "1h", "7d".',
+        ]);
+        assert.deepEqual(errors({ services: [{ ...service("a"), namespace: undefined }] }), [
+            "services[0].namespace: is missing; add it (the README's Configuration lists every key and field).",
+        ]);
+    });
+
     it("10,000 services are checked whole (no pairwise blow-up)", () => {
         const raw = { ...valid(), services: Array.from({ length: 10_000 }, (_, i) => service(`svc-${i}`)) };
         const started = Date.now();

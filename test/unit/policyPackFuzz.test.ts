@@ -97,4 +97,21 @@ describe("the policy pack on generated bad input", () => {
             { numRuns: Number(process.env.VAULT_K8S_AUTH_INPUT_RUNS ?? 500), seed, includeErrorInReport: true },
         );
     });
+
+    // Found by the generator (issue 21): each threw before, kept as fixed examples.
+    it("reads boundClaims that is no object, null subjects and a roleRef kind that is no string", async () => {
+        const jwt = { ...bases["vault:jwt/authBackendRole:AuthBackendRole"], boundClaims: "" };
+        assert.match(
+            (await check("vault:jwt/authBackendRole:AuthBackendRole", jwt)).map((v) => v.message).join("\n"),
+            /boundSubject is not set/,
+        );
+        const binding = bases["kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"];
+        for (const props of [
+            { ...binding, subjects: [null] },
+            { ...binding, roleRef: { kind: {}, name: "system:auth-delegator" }, metadata: { name: {} } },
+        ]) {
+            const messages = (await check("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", props)).map((v) => v.message);
+            for (const m of messages) assert.doesNotMatch(m, /\[object Object\]/, m);
+        }
+    });
 });
