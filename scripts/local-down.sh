@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib/stack-config.sh"
 cd "$REPO_DIR"
 stack=dev
 
-if [[ -f $LOCAL_DIR/env ]] && bash scripts/local-env.sh status | grep -q "^vault: running"; then
+if [[ -f $LOCAL_DIR/env ]] && bash scripts/local-env.sh status | grep "^vault: running" >/dev/null; then
     # shellcheck disable=SC1091
     source "$LOCAL_DIR/env"
     if pulumi stack select "$stack" >/dev/null 2>&1; then

@@ -3,13 +3,16 @@
 # RBAC, service-account issuer and keys), kube-controller-manager (service-account token controller)
 # and a Vault server (file storage, initialised and unsealed here, so it survives a restart).
 #
-#   local-env.sh start [--server openbao|vault] [--no-token-controller]
+#   local-env.sh start [--server openbao|vault] [--backend file|postgres] [--no-token-controller]
 #                                                start everything, wait until healthy, write .local/env
-#                                                (server: OpenBao 2.6.2, the default, or Vault 1.14.1)
+#                                                (server: OpenBao 2.6.2, the default, or Vault 1.14.1;
+#                                                backend: Pulumi state in .local/pulumi-state, the default,
+#                                                or in a PostgreSQL 15 of its own on loopback)
 #   local-env.sh stop                            stop everything started here (pid files)
 #   local-env.sh start-cluster NAME              another API server + token controller (own CA, signing
 #                                                key, etcd prefix); prints its kubeconfig
 #   local-env.sh stop-vault | start-vault        stop / restart (and unseal) only Vault
+#   local-env.sh stop-postgres | start-postgres  stop / restart only PostgreSQL (--backend postgres)
 #   local-env.sh stop-controller | start-controller
 #   local-env.sh rotate-sa-key                   a new service-account signing key: the API server restarts
 #                                                signing with it and still accepting every earlier key
@@ -188,20 +191,62 @@ HCL
     wait_for vault 30 curl -fsS "$addr/v1/sys/health"
 }
 
+# PostgreSQL refuses to run as root: then it runs as the postgres user of Debian's package.
+as_postgres() {
+    if ((EUID == 0)); then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+postgres_bin() {
+    local dir
+    for dir in /usr/lib/postgresql/15/bin /usr/lib/postgresql/*/bin; do
+        [[ -x $dir/postgres ]] && echo "$dir" && return
+    done
+    die "PostgreSQL not found; install it (Debian: apt-get install postgresql-15) or use --backend file"
+}
+
+# A PostgreSQL of our own for Pulumi's state: data in .local, loopback only, a generated password
+# (in .local/postgres-password, mode 600), a database and a role named pulumi.
+start_postgres() {
+    local bin data=$STATE/postgres pw=$LOCAL_DIR/postgres-password
+    bin=$(postgres_bin)
+    [[ -s $pw ]] || (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$pw")
+    if [[ ! -f $data/PG_VERSION ]]; then
+        mkdir -p "$data"
+        ((EUID != 0)) || chown postgres "$data"
+        as_postgres "$bin/initdb" -D "$data" -U postgres --auth-local=trust --auth-host=scram-sha-256 >"$STATE/postgres-init.log" 2>&1 ||
+            die "initdb failed; log: $STATE/postgres-init.log"
+    fi
+    nohup $( ((EUID == 0)) && echo runuser -u postgres --) "$bin/postgres" -D "$data" -h 127.0.0.1 -p "$POSTGRES_PORT" -k "$data" >"$STATE/postgres.log" 2>&1 &
+    echo $! >"$STATE/postgres.pid"
+    wait_for postgres 60 "$bin/pg_isready" -h 127.0.0.1 -p "$POSTGRES_PORT"
+    # The server's own pid, not runuser's: stopping must reach PostgreSQL itself.
+    head -n 1 "$data/postmaster.pid" >"$STATE/postgres.pid"
+    local sql=(as_postgres psql -h "$data" -p "$POSTGRES_PORT" -U postgres -v ON_ERROR_STOP=1 -qAt)
+    if [[ -z $("${sql[@]}" -c "select 1 from pg_roles where rolname = 'pulumi'") ]]; then
+        "${sql[@]}" -c "create role pulumi login password '$(cat "$pw")'" >/dev/null
+        "${sql[@]}" -c "create database pulumi owner pulumi" >/dev/null
+    fi
+}
+
 write_env_file() {
-    local root_token
+    local root_token backend_url
     root_token=$(node -p "require('$STATE/vault-init.json').root_token")
     ensure_passphrase
     mkdir -p "$LOCAL_DIR/pulumi-state"
+    backend_url=file://$LOCAL_DIR/pulumi-state
+    if [[ $BACKEND == postgres ]]; then
+        backend_url="postgres://pulumi:$(cat "$LOCAL_DIR/postgres-password")@127.0.0.1:$POSTGRES_PORT/pulumi?sslmode=disable"
+    fi
     (
         umask 077
         cat >"$ENV_FILE" <<ENV
 # Written by scripts/local-env.sh: source it to use the local cluster, Vault and Pulumi backend.
 export ETCD_PORT=$ETCD_PORT ETCD_PEER_PORT=$ETCD_PEER_PORT APISERVER_PORT=$APISERVER_PORT VAULT_PORT=$VAULT_PORT VAULT_SERVER=$VAULT_SERVER
+export BACKEND=$BACKEND POSTGRES_PORT=${POSTGRES_PORT:-}
 export KUBECONFIG=$STATE/kubeconfig
 export VAULT_ADDR=http://127.0.0.1:$VAULT_PORT
 export VAULT_TOKEN=$root_token
-export PULUMI_BACKEND_URL=file://$LOCAL_DIR/pulumi-state
+export PULUMI_BACKEND_URL=$backend_url
 export PULUMI_CONFIG_PASSPHRASE_FILE=$LOCAL_DIR/passphrase
 export PULUMI_HOME=$PULUMI_HOME
 export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true PULUMI_NODEJS_TRANSPILE_ONLY=true
@@ -219,10 +264,11 @@ load_ports() {
 case ${1:-} in
 start)
     shift
-    VAULT_SERVER=openbao token_controller=true
+    VAULT_SERVER=openbao token_controller=true BACKEND=file
     while (($# > 0)); do
         case $1 in
         --server) VAULT_SERVER=${2:-} && shift ;;
+        --backend) BACKEND=${2:-} && shift ;;
         --no-token-controller) token_controller=false ;;
         *) die "unknown option $1; see: scripts/local-env.sh help" ;;
         esac
@@ -232,11 +278,13 @@ start)
         command -v "$b" >/dev/null || die "$b not found; run: npm run toolchain"
     done
     vault_bin >/dev/null
+    [[ $BACKEND == file || $BACKEND == postgres ]] || die "unknown backend \"$BACKEND\"; use --backend file or --backend postgres"
+    [[ $BACKEND == file ]] || postgres_bin >/dev/null
     if [[ -f $STATE/kube-apiserver.pid ]] && kill -0 "$(cat "$STATE/kube-apiserver.pid")" 2>/dev/null; then
         die "a local environment is already running; run scripts/local-env.sh stop first"
     fi
     rm -rf "$STATE" && mkdir -p "$STATE"
-    ETCD_PORT=$(free_port) ETCD_PEER_PORT=$(free_port) APISERVER_PORT=$(free_port) VAULT_PORT=$(free_port)
+    ETCD_PORT=$(free_port) ETCD_PEER_PORT=$(free_port) APISERVER_PORT=$(free_port) VAULT_PORT=$(free_port) POSTGRES_PORT=$(free_port)
     start=$SECONDS
     make_certs
     write_kubeconfig
@@ -244,13 +292,14 @@ start)
     start_apiserver
     [[ $token_controller == false ]] || start_controller
     start_vault
+    [[ $BACKEND == file ]] || start_postgres
     write_env_file
-    log "local environment up in $((SECONDS - start))s: API server https://127.0.0.1:$APISERVER_PORT, $VAULT_SERVER http://127.0.0.1:$VAULT_PORT"
+    log "local environment up in $((SECONDS - start))s: API server https://127.0.0.1:$APISERVER_PORT, $VAULT_SERVER http://127.0.0.1:$VAULT_PORT, state in $([[ $BACKEND == postgres ]] && echo "PostgreSQL 127.0.0.1:$POSTGRES_PORT" || echo "$LOCAL_DIR/pulumi-state")"
     log "use it with: source $ENV_FILE"
     ;;
 stop)
     # Vault first, etcd last; every other cluster's processes too.
-    for name in vault kube-controller-manager kube-apiserver; do
+    for name in postgres vault kube-controller-manager kube-apiserver; do
         for pid_file in "$STATE/$name".pid "$STATE/$name"-*.pid; do [[ -f $pid_file ]] && stop_one "$(basename "$pid_file" .pid)"; done
     done
     stop_one etcd
@@ -268,6 +317,8 @@ start-cluster)
     echo "$CLUSTER_DIR/kubeconfig"
     ;;
 stop-vault) stop_one vault ;;
+stop-postgres) stop_one postgres ;;
+start-postgres) load_ports && start_postgres ;;
 start-vault) load_ports && start_vault ;;
 stop-controller) stop_one kube-controller-manager ;;
 rotate-sa-key)
@@ -282,7 +333,7 @@ rotate-sa-key)
     ;;
 start-controller) load_ports && start_controller ;;
 status)
-    for name in etcd kube-apiserver kube-controller-manager vault; do
+    for name in etcd kube-apiserver kube-controller-manager vault postgres; do
         if [[ -f $STATE/$name.pid ]] && kill -0 "$(cat "$STATE/$name.pid")" 2>/dev/null; then echo "$name: running (pid $(cat "$STATE/$name.pid"))"; else echo "$name: stopped"; fi
     done
     ;;

@@ -2,7 +2,8 @@
 # The main job on the local default: toolchain, local cluster + OpenBao (unless KUBECONFIG and
 # VAULT_ADDR already point at real ones), the `dev` stack in a file backend inside the project,
 # `pulumi up`, then a real login check of every service.
-#   local-up.sh [--server openbao|vault]
+#   local-up.sh [--server openbao|vault] [--backend file|postgres]
+# After a crash (a killed run, a lock left behind) it first recovers the stack: see scripts/recover.ts.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/stack-config.sh"
@@ -14,7 +15,9 @@ stack=dev
 use_environment "$@"
 
 prepare_stack "$stack"
-log "pulumi up (stack $stack, backend $PULUMI_BACKEND_URL)"
+# A run of this machine that died mid-up left a lock and pending creates: settle them first.
+npx tsx scripts/recover.ts --stack "$stack" --config-file "$(stack_config_file "$stack")" --stale-only --no-up
+log "pulumi up (stack $stack, backend ${PULUMI_BACKEND_URL%%://*})"
 pulumi up --yes --refresh --stack "$stack" --config-file "$(stack_config_file "$stack")"
 log "verifying every service with a real login"
 bash scripts/verify.sh --stack "$stack"

@@ -91,7 +91,7 @@ export class Harness {
         writeStackConfig(repoDir, stack, config);
     }
 
-    private exec(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd = repoDir): Run {
+    exec(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd = repoDir): Run {
         // A cold toolchain build is allowed most of CI's 90 minutes; everything else takes seconds.
         const r = spawnSync(cmd, args, { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 80 * 60 * 1000 });
         if (r.error) throw r.error;

@@ -1,0 +1,40 @@
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+
+/** A run's lock on a stack, as Pulumi's self-managed backends write it (.pulumi/locks/…/<uuid>.json). */
+export interface StackLock {
+    pid: number;
+    user: string;
+    host: string;
+    time: string;
+}
+
+/**
+ * The locks on a stack in the backend of PULUMI_BACKEND_URL: a file backend's lock files, or the
+ * rows of a PostgreSQL backend (read with psql). Other backends: [] (their runs are not local).
+ */
+export async function stackLocks(stack: string, backendUrl = process.env.PULUMI_BACKEND_URL ?? ""): Promise<StackLock[]> {
+    const project = (parse(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.yaml"), "utf8")) as { name: string }).name;
+    const dir = `.pulumi/locks/organization/${project}/${stack}`;
+    let contents: string[] = [];
+    if (backendUrl.startsWith("file://")) {
+        const full = path.join(backendUrl.slice("file://".length), dir);
+        // fileblob keeps a .attrs file beside each blob.
+        const files = fs.existsSync(full) ? fs.readdirSync(full).filter((f) => f.endsWith(".json")) : [];
+        contents = files.map((f) => fs.readFileSync(path.join(full, f), "utf8"));
+    } else if (backendUrl.startsWith("postgres://")) {
+        // The backend keys each blob under the database's name: <db>/.pulumi/…; the data is {"data": base64}.
+        const sql = `select data->>'data' from pulumi_state where key like '%/${dir}/%'`;
+        const out = execFileSync("psql", [backendUrl, "-qAt", "-c", sql], { encoding: "utf8" });
+        contents = out
+            .split("\n")
+            .filter(Boolean)
+            .map((b64) => Buffer.from(b64, "base64").toString("utf8"));
+    }
+    return contents.map((c) => {
+        const l = JSON.parse(c) as { pid: number; username: string; hostname: string; timestamp: string };
+        return { pid: l.pid, user: l.username, host: l.hostname, time: l.timestamp };
+    });
+}
