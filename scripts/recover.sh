@@ -3,11 +3,11 @@
 # environment (.local/env) unless VAULT_ADDR already points at a Vault.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/stack-config.sh"
 cd "$REPO_DIR"
-if [[ -z ${VAULT_ADDR:-} && -f $LOCAL_DIR/env ]]; then
-    # shellcheck disable=SC1091
-    source "$LOCAL_DIR/env"
+use_running_environment
+# A local stack (dev) reads its config from its copy in .local/stacks, as every local command does.
+if [[ ${1:-} == --stack && $# == 2 && -f $(stack_config_file "$2") ]]; then
+    set -- "$@" --config-file "$(stack_config_file "$2")"
 fi
-export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$LOCAL_DIR/pulumi-state}
-ensure_passphrase
 exec npx tsx scripts/recover.ts "$@"

@@ -6,12 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/stack-config.sh"
 cd "$REPO_DIR"
-if [[ -z ${VAULT_ADDR:-} && -f $LOCAL_DIR/env ]]; then
-    # shellcheck disable=SC1091
-    source "$LOCAL_DIR/env"
-fi
-export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$LOCAL_DIR/pulumi-state}
-ensure_passphrase
+use_running_environment
 (($# > 0)) || set -- --stack dev
 if [[ $1 == --stack && $# == 2 && -f $(stack_config_file "$2") ]]; then
     set -- "$@" --config-file "$(stack_config_file "$2")"

@@ -38,3 +38,14 @@ ensure_passphrase() {
     [[ -s $LOCAL_DIR/passphrase ]] || (umask 077 && head -c 24 /dev/urandom | base64 >"$LOCAL_DIR/passphrase")
     export PULUMI_CONFIG_PASSPHRASE_FILE=$LOCAL_DIR/passphrase
 }
+
+# use_running_environment: your Vault and backend when VAULT_ADDR is set, else those of the local
+# environment (.local/env); commands that work on a deployed stack (verify, recover) start nothing.
+use_running_environment() {
+    if [[ -z ${VAULT_ADDR:-} && -f $LOCAL_DIR/env ]]; then
+        # shellcheck disable=SC1091
+        source "$LOCAL_DIR/env"
+    fi
+    export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$LOCAL_DIR/pulumi-state}
+    ensure_passphrase
+}
