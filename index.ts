@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as vault from "@pulumi/vault";
 import * as pulumi from "@pulumi/pulumi";
-import { KubernetesAuthBackend, ReviewerMode, ServiceAccess, TokenReviewer, TokenReviewRole } from "./components";
+import { KubernetesAuthBackend, ReviewerMode, ServiceAccess, StateEncryptionKey, TokenReviewer, TokenReviewRole } from "./components";
 import { resolveCluster, serviceAccountIssuer } from "./stack/cluster";
 import { parseStackConfig, readRawStackConfig, reviewerArgs, serviceArgs, StackConfig } from "./stack/config";
 import { stackOutputs, teamStackOutputs } from "./stack/outputs";
@@ -63,9 +63,15 @@ export = async () => {
     );
 
     // Step 4, and the outputs for team stacks and `npm run verify` (their contract: stack/outputs.ts); none is secret.
+    // For team stacks' secrets: a transit key, and a policy that may only encrypt and decrypt with it.
+    const stateKey =
+        cfg.stateEncryptionKey === undefined
+            ? undefined
+            : new StateEncryptionKey("state-encryption", { name: cfg.stateEncryptionKey }, { providers: { vault: vaultProvider } });
+
     const tokenReviewClusterRole = reviewer instanceof TokenReviewRole ? reviewer.clusterRoleName : undefined;
     const services = serviceAccess(cfg, backend.path, k8sProvider, vaultProvider, tokenReviewClusterRole);
-    return stackOutputs(backend, reviewer, cfg.kvV2Mounts, services);
+    return stackOutputs(backend, reviewer, cfg.kvV2Mounts, stateKey, services);
 };
 
 /** Step 4: per service, a ServiceAccount, a policy and a role bound to exactly that account. */

@@ -6,6 +6,7 @@ export * from "./roleBindings";
 export * from "./serviceAccess";
 export * from "./serviceAccessArgs";
 export * from "./serviceAccountIssuer";
+export * from "./stateEncryptionKey";
 export * from "./tokenReviewer";
 export * from "./tokenReviewRole";
 export * from "./validation";

@@ -7,6 +7,7 @@ import {
     KubernetesAuthBackendArgs,
     kubernetesAuthBackendDefaults,
 } from "../components/kubernetesAuthBackend";
+import { validateStateEncryptionKeyArgs } from "../components/stateEncryptionKey";
 import { TokenReviewerArgs, tokenReviewerDefaults, validateTokenReviewerArgs } from "../components/tokenReviewer";
 import { bindingOf, checkBindingOverlaps } from "../components/roleBindings";
 import { defaultReviewerMode, ReviewerMode } from "../components/reviewerMode";
@@ -150,6 +151,12 @@ const stackConfig = z.strictObject({
         .boolean()
         .default(kubernetesAuthBackendDefaults.writeOnlyJwt)
         .describe("Send the reviewer JWT through the provider's write-only field, re-sent on every change of any auth-config field."),
+    stateEncryptionKey: z
+        .string()
+        .optional()
+        .describe(
+            'A Vault transit key the platform creates (engine "transit") for team stacks\' secrets (`--secrets-provider hashivault://<key>`), with a policy pulumi-state-<key> that allows only encrypting and decrypting with it. Unset: none.',
+        ),
     vaultAddress: z.string().optional().describe("Vault/OpenBao address. Unset: $VAULT_ADDR."),
     vaultToken: z
         .string()
@@ -238,6 +245,7 @@ export const platformKeys = [
     "pemKeys",
     "writeOnlyReviewerJwt",
     "kvV2Mounts",
+    "stateEncryptionKey",
 ] as const satisfies readonly (keyof StackConfig)[];
 
 /** What a team stack takes from its platform stack's outputs (see platformKeys). */
@@ -354,6 +362,9 @@ function stackChecks(cfg: StackConfig): string[] {
             (k) => backendKeys[k] ?? k,
         ),
     ];
+    if (cfg.stateEncryptionKey !== undefined) {
+        errors.push(...validateStateEncryptionKeyArgs({ name: cfg.stateEncryptionKey }, () => "stateEncryptionKey"));
+    }
     for (const m of cfg.kvV2Mounts) {
         if (mountsCollide(m, cfg.authPath))
             errors.push(`kvV2Mounts: "${m}" collides with authPath "${cfg.authPath}"; choose another path.`);

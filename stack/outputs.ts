@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { KubernetesAuthBackend, ReviewerMode, ServiceAccess, TokenReviewer, TokenReviewRole } from "../components";
+import { KubernetesAuthBackend, ReviewerMode, ServiceAccess, StateEncryptionKey, TokenReviewer, TokenReviewRole } from "../components";
 
 /**
  * The stack's outputs: what other stacks (StackReference) and `npm run verify` read. Each value
@@ -31,6 +31,8 @@ export interface StackOutputs {
     };
     /** The stack's kv-v2 mounts that rules may refer to (team stacks expand their rules with them). */
     kvV2Mounts: string[];
+    /** The transit key for team stacks' secrets (StateEncryptionKey), or "" in both fields without one. */
+    stateEncryption: { secretsProvider: string; policyName: string };
     /** Each service (ServiceAccess), by its name. */
     serviceAccess: Record<string, ServiceOutput>;
 }
@@ -78,6 +80,7 @@ export function stackOutputs(
     backend: KubernetesAuthBackend,
     reviewer: TokenReviewer | TokenReviewRole | undefined,
     kvV2Mounts: string[],
+    stateKey: StateEncryptionKey | undefined,
     services: readonly (readonly [string, ServiceAccess])[],
 ): Lifted<StackOutputs> {
     return {
@@ -91,6 +94,10 @@ export function stackOutputs(
         },
         reviewer: reviewerOutputs(reviewer),
         kvV2Mounts: pulumi.output(kvV2Mounts),
+        stateEncryption: {
+            secretsProvider: stateKey ? stateKey.secretsProvider : pulumi.output(""),
+            policyName: stateKey ? stateKey.policyName : pulumi.output(""),
+        },
         serviceAccess: serviceOutputs(services),
     };
 }

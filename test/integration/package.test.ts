@@ -13,7 +13,7 @@ import { Harness, repoDir, toolchainRun } from "./harness";
 // deploys the whole chain), and in TypeScript as an npm library (`npm pack`, installed elsewhere).
 
 const pkg = "vault-k8s-auth";
-const components = ["TokenReviewer", "TokenReviewRole", "KubernetesAuthBackend", "ServiceAccess"];
+const components = ["TokenReviewer", "TokenReviewRole", "KubernetesAuthBackend", "ServiceAccess", "StateEncryptionKey"];
 
 function tempDir(name: string): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), `vault-k8s-auth-${name}-`));
@@ -41,6 +41,7 @@ const componentFiles: Record<string, { cls: string; args?: string }> = {
     TokenReviewRole: { cls: "tokenReviewRole.ts" },
     KubernetesAuthBackend: { cls: "kubernetesAuthBackend.ts" },
     ServiceAccess: { cls: "serviceAccess.ts", args: "serviceAccessArgs.ts" },
+    StateEncryptionKey: { cls: "stateEncryptionKey.ts" },
 };
 
 /**
@@ -91,7 +92,7 @@ describe("the components as a package", { timeout: 30 * 60 * 1000 }, () => {
             schema = JSON.parse(run.stdout);
         });
 
-        it("serves exactly the four components, documented", () => {
+        it("serves exactly the five components, documented", () => {
             assert.equal(schema.name, pkg);
             assert.deepEqual(Object.keys(schema.resources).sort(), components.map((c) => `${pkg}:index:${c}`).sort());
             for (const [token, r] of Object.entries(schema.resources)) {

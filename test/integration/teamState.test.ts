@@ -150,10 +150,10 @@ describe("team state on PostgreSQL (OpenBao 2.6.2)", { timeout: 40 * 60 * 1000 }
     });
 
     it("a CLI killed mid-up: the next run names the lock left behind; `npm run recover` converges, nothing twice or missing", async () => {
-        configure("crash", "crash", 40);
+        configure("crash", "crash", 24);
         h.pulumiOk("stack", "init", "crash");
         const run = up("crash");
-        await whenPolicies("crash", 15);
+        await whenPolicies("crash", 10);
         run.child.kill("SIGKILL");
         await run.done;
         const next = h.pulumi("up", "--yes", "--skip-preview", "--stack", "crash");
@@ -167,14 +167,14 @@ describe("team state on PostgreSQL (OpenBao 2.6.2)", { timeout: 40 * 60 * 1000 }
                 .join("\n    recover: ")}`,
         );
         assert.match(out, /^lock: \S+ \(pid \d+\) since /m);
-        await converged("crash", "crash", 40);
+        await converged("crash", "crash", 24);
     });
 
     it("PostgreSQL stopped mid-up: the run fails naming the state database; once it is back, `npm run recover` converges", async () => {
-        configure("dbdown", "dbdown", 30);
+        configure("dbdown", "dbdown", 20);
         h.pulumiOk("stack", "init", "dbdown");
         const run = up("dbdown");
-        await whenPolicies("dbdown", 8);
+        await whenPolicies("dbdown", 6);
         h.script("local-env.sh", "stop-postgres");
         const failed = await run.done;
         assert.notEqual(failed.code, 0);
@@ -188,12 +188,12 @@ describe("team state on PostgreSQL (OpenBao 2.6.2)", { timeout: 40 * 60 * 1000 }
         assert.match(failed.stdout + failed.stderr, /postgres|state database|127\.0\.0\.1:\d+/i);
         h.script("local-env.sh", "start-postgres");
         recover("dbdown");
-        await converged("dbdown", "dbdown", 30);
+        await converged("dbdown", "dbdown", 20);
     });
 
     it("Vault stopped mid-destroy: destroy fails naming Vault; once it is back, destroy again removes everything", async () => {
         const run = background("destroy", "--yes", "--skip-preview", "--stack", "dbdown");
-        for (let i = 0; i < 600 && (await counts("dbdown")).policies > 20; i++) await new Promise((r) => setTimeout(r, 50));
+        for (let i = 0; i < 600 && (await counts("dbdown")).policies > 14; i++) await new Promise((r) => setTimeout(r, 50));
         h.script("local-env.sh", "stop-vault");
         const failed = await run.done;
         assert.notEqual(failed.code, 0);
@@ -228,6 +228,52 @@ describe("team state on PostgreSQL (OpenBao 2.6.2)", { timeout: 40 * 60 * 1000 }
         // Without --preserve-config, `stack rm` would delete Pulumi.moved.yaml, which the moved stack still reads.
         file("stack", "rm", "--yes", "--force", "--preserve-config", "--stack", "moved");
         await converged("moved", "moved", 3, "kubernetes-moved");
+    });
+
+    it("secrets in Vault's transit engine: a team stack encrypted with the platform's key, by a token that may do only that", async () => {
+        h.writeStackConfig("platform", { stateEncryptionKey: "team-state" });
+        h.pulumiOk("up", "--yes", "--skip-preview", "--stack", "platform");
+        const outputs = JSON.parse(h.pulumiOk("stack", "output", "--json", "--stack", "platform").stdout);
+        assert.deepEqual(outputs.stateEncryption, { secretsProvider: "hashivault://team-state", policyName: "pulumi-state-team-state" });
+        const token = async (policies: string[]) =>
+            (await h.vaultAdmin().request("POST", "auth/token/create", { policies, no_default_policy: true, ttl: "1h" })).body.auth
+                .client_token as string;
+        const stateToken = await token(["pulumi-state-team-state"]);
+        const probes = [
+            "transit/encrypt/team-state",
+            "transit/decrypt/team-state",
+            "transit/keys/team-state",
+            "transit/encrypt/other",
+            "sys/mounts",
+        ];
+        const caps = (await h.vaultAdmin().request("POST", "sys/capabilities", { token: stateToken, paths: probes })).body.data;
+        assert.deepEqual(
+            probes.map((p) => caps[p]),
+            [["update"], ["update"], ["deny"], ["deny"], ["deny"]],
+        );
+        // The README's commands: the secrets provider's own token (VAULT_SERVER_TOKEN) beside the vault provider's (VAULT_TOKEN).
+        const withStateToken = { ...h.env, VAULT_SERVER_TOKEN: stateToken };
+        const run = (...args: string[]) => {
+            const r = h.pulumiWith(withStateToken, ...args);
+            assert.equal(r.code, 0, r.stdout + r.stderr);
+            return r;
+        };
+        configure("vaulted", "vaulted", 2);
+        const kubeconfig = fs.readFileSync(h.env.KUBECONFIG!, "utf8");
+        run("stack", "init", "vaulted", "--secrets-provider", "hashivault://team-state");
+        run("config", "set", "--secret", "kubeconfig", kubeconfig, "--stack", "vaulted");
+        run("up", "--yes", "--skip-preview", "--stack", "vaulted");
+        const stackFile = fs.readFileSync(path.join(repoDir, "Pulumi.vaulted.yaml"), "utf8");
+        assert.match(stackFile, /^secretsprovider: hashivault:\/\/team-state$/m);
+        assert.match(stackFile, /^encryptedkey: /m);
+        assert.doesNotMatch(stackFile, /encryptionsalt/);
+        run("preview", "--expect-no-changes", "--stack", "vaulted");
+        assert.equal(run("config", "get", "kubeconfig", "--stack", "vaulted").stdout.trim(), kubeconfig.trim());
+        // A token without the policy decrypts nothing.
+        const denied = h.pulumiWith({ ...h.env, VAULT_SERVER_TOKEN: await token(["default"]) }, "preview", "--stack", "vaulted");
+        assert.notEqual(denied.code, 0);
+        assert.match(denied.stdout + denied.stderr, /permission denied/);
+        await converged("vaulted", "vaulted", 2);
     });
 
     it("keeps the password out of every output: the URL's password is masked, and it is in .local/ with mode 600", () => {

@@ -6,6 +6,7 @@ import { kubernetesAuthBackendDefaults } from "../../components/kubernetesAuthBa
 import { serviceAccessDefaults } from "../../components/serviceAccessArgs";
 import { tokenReviewerDefaults } from "../../components/tokenReviewer";
 import { tokenReviewRoleDefaults } from "../../components/tokenReviewRole";
+import { stateEncryptionKeyDefaults } from "../../components/stateEncryptionKey";
 
 // Each component's defaults live in one object that the code applies; the args' doc comments must
 // state the same values twice over: in the text ("Default: X."), which `pulumi package get-schema`
@@ -16,6 +17,7 @@ const cases: [string, string, Record<string, unknown>, Record<string, string>][]
     ["kubernetesAuthBackend.ts", "KubernetesAuthBackendArgs", kubernetesAuthBackendDefaults, {}],
     ["serviceAccessArgs.ts", "ServiceAccessArgs", serviceAccessDefaults, { mountType: "ServiceMountArgs.type" }],
     ["tokenReviewRole.ts", "TokenReviewRoleArgs", tokenReviewRoleDefaults, {}],
+    ["stateEncryptionKey.ts", "StateEncryptionKeyArgs", stateEncryptionKeyDefaults, {}],
 ];
 
 describe("documented defaults", () => {
