@@ -155,7 +155,7 @@ const stackConfig = z.strictObject({
         .string()
         .optional()
         .describe(
-            'A Vault transit key the platform creates (engine "transit") for team stacks\' secrets (`--secrets-provider hashivault://<key>`), with a policy pulumi-state-<key> that allows only encrypting and decrypting with it. Unset: none.',
+            'A Vault transit key the platform creates (engine "transit") to encrypt team stacks\' secrets (their secrets provider hashivault://<key>), with a policy pulumi-state-<key> that allows only encrypting and decrypting with it. Unset: none.',
         ),
     vaultAddress: z.string().optional().describe("Vault/OpenBao address. Unset: $VAULT_ADDR."),
     vaultToken: z
