@@ -121,6 +121,17 @@ describe("the README's main job on a fresh clone", { timeout: 90 * 60 * 1000 }, 
         assert.deepEqual(leftRunning(pids), []);
     });
 
+    it("`npm run local:up -- --backend postgres` keeps the dev stack in a PostgreSQL of its own; `local:down` stops that too", () => {
+        const out = run("npm", "run", "local:up", "--", "--backend", "postgres");
+        assert.match(out, /state in PostgreSQL 127\.0\.0\.1:\d+/);
+        assert.match(out, /pulumi up \(stack dev, backend postgres\)/);
+        assert.match(out, /2 passed, 0 failed/);
+        recordRunning();
+        assert.ok(recordedPids().length >= 5, "PostgreSQL recorded beside the cluster and the server");
+        run("npm", "run", "local:down");
+        assert.deepEqual(leftRunning(pids), []);
+    });
+
     it("leaves the clone's working tree clean (no salt or state written into committed files)", () => {
         assert.equal(run("git", "status", "--porcelain"), "");
     });
