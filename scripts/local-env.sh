@@ -204,11 +204,22 @@ postgres_bin() {
     die "PostgreSQL not found; install it (Debian: apt-get install postgresql-15) or use --backend file"
 }
 
-# A PostgreSQL of our own for Pulumi's state: data in .local, loopback only, a generated password
-# (in .local/postgres-password, mode 600), a database and a role named pulumi.
+# Where PostgreSQL keeps its data: in .local, or, run as the postgres user (we are root), in that
+# user's home, since it cannot enter a clone in a private folder (/root, a 700 temp folder).
+postgres_data() {
+    if ((EUID == 0)); then
+        echo "$(getent passwd postgres | cut -d: -f6)/vault-k8s-auth-$(printf %s "$LOCAL_DIR" | sha256sum | cut -c1-12)"
+    else
+        echo "$STATE/postgres"
+    fi
+}
+
+# A PostgreSQL of our own for Pulumi's state: loopback only, a generated password (in
+# .local/postgres-password, mode 600), a database and a role named pulumi.
 start_postgres() {
-    local bin data=$STATE/postgres pw=$LOCAL_DIR/postgres-password
+    local bin data pw=$LOCAL_DIR/postgres-password
     bin=$(postgres_bin)
+    data=$(postgres_data)
     [[ -s $pw ]] || (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$pw")
     if [[ ! -f $data/PG_VERSION ]]; then
         mkdir -p "$data"
@@ -292,7 +303,8 @@ start)
     start_apiserver
     [[ $token_controller == false ]] || start_controller
     start_vault
-    [[ $BACKEND == file ]] || start_postgres
+    # A fresh environment: no database of an earlier one (its role has another password).
+    [[ $BACKEND == file ]] || { as_postgres rm -rf "$(postgres_data)" && start_postgres; }
     write_env_file
     log "local environment up in $((SECONDS - start))s: API server https://127.0.0.1:$APISERVER_PORT, $VAULT_SERVER http://127.0.0.1:$VAULT_PORT, state in $([[ $BACKEND == postgres ]] && echo "PostgreSQL 127.0.0.1:$POSTGRES_PORT" || echo "$LOCAL_DIR/pulumi-state")"
     log "use it with: source $ENV_FILE"
@@ -303,6 +315,8 @@ stop)
         for pid_file in "$STATE/$name".pid "$STATE/$name"-*.pid; do [[ -f $pid_file ]] && stop_one "$(basename "$pid_file" .pid)"; done
     done
     stop_one etcd
+    # Run as root, PostgreSQL's data lives outside .local: remove it with the rest (start makes a fresh one).
+    if ((EUID == 0)) && [[ -d $(postgres_data) ]]; then as_postgres rm -rf "$(postgres_data)"; fi
     ;;
 start-cluster)
     # Another cluster beside the first (same etcd, own prefix, own CA and signing key); prints its kubeconfig.
