@@ -27,7 +27,21 @@ export async function stackLocks(stack: string, backendUrl = process.env.PULUMI_
     } else if (backendUrl.startsWith("postgres://")) {
         // The backend keys each blob under the database's name: <db>/.pulumi/…; the data is {"data": base64}.
         const sql = `select data->>'data' from pulumi_state where key like '%/${dir}/%'`;
-        const out = execFileSync("psql", [backendUrl, "-qAt", "-c", sql], { encoding: "utf8" });
+        // The password goes to psql in its environment, never on a command line or in a message.
+        const url = new URL(backendUrl);
+        const password = decodeURIComponent(url.password);
+        url.password = "";
+        let out: string;
+        try {
+            out = execFileSync("psql", [url.toString(), "-qAt", "-c", sql], {
+                encoding: "utf8",
+                env: { ...process.env, PGPASSWORD: password || process.env.PGPASSWORD },
+                stdio: ["ignore", "pipe", "pipe"],
+            });
+        } catch (e) {
+            const why = ((e as { stderr?: string }).stderr ?? "").split("\n")[0].replaceAll(password || "\u0000", "****");
+            throw new Error(`cannot read the locks of stack ${stack} from the state database ${url.host}: ${why}`);
+        }
         contents = out
             .split("\n")
             .filter(Boolean)
