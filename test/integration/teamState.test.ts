@@ -171,7 +171,7 @@ describe("team state on PostgreSQL (OpenBao 2.6.2)", { timeout: 40 * 60 * 1000 }
     });
 
     it("PostgreSQL stopped mid-up: the run fails naming the state database; once it is back, `npm run recover` converges", async () => {
-        configure("dbdown", "dbdown", 40);
+        configure("dbdown", "dbdown", 30);
         h.pulumiOk("stack", "init", "dbdown");
         const run = up("dbdown");
         await whenPolicies("dbdown", 2);
@@ -193,12 +193,12 @@ describe("team state on PostgreSQL (OpenBao 2.6.2)", { timeout: 40 * 60 * 1000 }
         );
         assert.match(failed.stdout + failed.stderr, /postgres|state database|127\.0\.0\.1:\d+/i);
         recover("dbdown");
-        await converged("dbdown", "dbdown", 40);
+        await converged("dbdown", "dbdown", 30);
     });
 
     it("Vault stopped mid-destroy: destroy fails naming Vault; once it is back, destroy again removes everything", async () => {
         const run = background("destroy", "--yes", "--skip-preview", "--stack", "dbdown");
-        for (let i = 0; i < 600 && (await counts("dbdown")).policies > 32; i++) await new Promise((r) => setTimeout(r, 50));
+        for (let i = 0; i < 600 && (await counts("dbdown")).policies > 22; i++) await new Promise((r) => setTimeout(r, 50));
         h.script("local-env.sh", "stop-vault");
         let failed: Run;
         try {
