@@ -8,16 +8,9 @@ import { ServiceAccess } from "../../components/serviceAccess";
 import { TokenReviewRole } from "../../components/tokenReviewRole";
 import { parseStackConfig } from "../../stack/config";
 import { find, installMocks, promiseOf, Registered, secretInput, settle, testCa } from "../support/mocks";
+import { rejects, svc } from "../support/stackConfigCases";
 
 // The graph each reviewer mode registers (under mocks), and the inputs each refuses before anything is registered.
-const svc = (name: string, extra: Record<string, unknown> = {}) => ({
-    name,
-    namespace: name,
-    mount: { path: name, type: "kv" },
-    rules: [{ path: `${name}/*`, capabilities: ["read"] }],
-    ...extra,
-});
-const rejects = (raw: Record<string, unknown>, pattern: RegExp) => assert.throws(() => parseStackConfig(raw), pattern);
 const publicKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "pem" }).toString();
 
 describe("reviewer modes: config", () => {

@@ -10,15 +10,7 @@ import { vaultProviderArgs } from "../../stack/vault";
 import { endpointFromKubeconfig, mergeKubeconfigs } from "../../stack/kubeconfig";
 import { writeKubeconfig } from "../support/devStack";
 import { testCa } from "../support/mocks";
-
-const svc = (name: string, extra: Record<string, unknown> = {}) => ({
-    name,
-    namespace: name,
-    mount: { path: name, type: "kv" },
-    rules: [{ path: `${name}/*`, capabilities: ["read"] }],
-    ...extra,
-});
-const rejects = (raw: Record<string, unknown>, pattern: RegExp) => assert.throws(() => parseStackConfig(raw), pattern);
+import { rejects, svc } from "../support/stackConfigCases";
 
 describe("stack config", () => {
     it("applies defaults and converts durations to seconds", () => {
