@@ -1,10 +1,12 @@
 # Builds one toolchain wrapper (tools/toolchain/NAME) into the cache; sourced by toolchain.sh.
 # A warm run only checks hashes, and never needs the pinned sources.
 
-# wrapper_key NAME: the cache key of tools/toolchain/NAME: a hash of the folder, which pins
-# everything the build reads (go.mod/go.sum, and in SOURCES the sha256 of each source tarball).
+# wrapper_key NAME: the cache key of tools/toolchain/NAME: a hash of the folder and of the
+# wrapper.sh every build.sh sources, which pin everything the build reads (go.mod/go.sum, and in
+# SOURCES the sha256 of each source tarball).
 wrapper_key() {
-    (cd "$REPO_DIR/tools/toolchain/$1" && find . -type f ! -name '*.md' | LC_ALL=C sort | xargs sha256sum) | sha256sum | cut -c1-12
+    (cd "$REPO_DIR/tools/toolchain" && { find "$1" -type f ! -name '*.md' | LC_ALL=C sort; echo wrapper.sh; } | xargs sha256sum) |
+        sha256sum | cut -c1-12
 }
 
 # tool_version NAME: the version tools/toolchain/NAME builds (second word of its VERSION file).
@@ -146,7 +148,7 @@ build() {
         cp -R "$src" "$work"
         start=$SECONDS
         # `times` in the subshell: the CPU (user, sys) of everything the build ran, compilers included.
-        if ! (cd "$work" && VENDOR_SRC=$VENDOR_SRC ./build.sh "$out.partial" && times >"$work/.times") \
+        if ! (cd "$work" && VENDOR_SRC=$VENDOR_SRC TOOLCHAIN_WRAPPER=$REPO_DIR/tools/toolchain/wrapper.sh ./build.sh "$out.partial" && times >"$work/.times") \
             >"$log_file" 2>&1; then
             tail -n 30 "$log_file" >&2
             die "$name: build failed after $((SECONDS - start))s; see $log_file"

@@ -6,15 +6,9 @@
 #   go mod edit -go=1.25.0 && go mod tidy     (1.25.0: what actionlint itself requires)
 # A build from a wrapper module has no module version of its own ("(devel)"), so the version
 # `actionlint -version` prints is stamped with -X, as upstream's release builds do.
-set -euo pipefail
-
-out_dir=${1:?usage: build.sh OUT_DIR}
-mkdir -p "$out_dir"
-out_dir=$(cd "$out_dir" && pwd)
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "${TOOLCHAIN_WRAPPER:-$(dirname "${BASH_SOURCE[0]}")/../wrapper.sh}"
+start_build "$@" -mod=readonly
 version=$(awk '$1 == "actionlint" {print $2}' "$here/VERSION")
-
-export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="-mod=readonly -buildvcs=false"
 
 echo "==> building actionlint $version" >&2
 (cd "$here" && go build -trimpath \

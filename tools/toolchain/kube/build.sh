@@ -2,19 +2,8 @@
 # Builds etcd (go.etcd.io/etcd/server/v3) and kube-apiserver, kube-controller-manager,
 # kubectl (k8s.io/kubernetes) from Go modules. Usage: build.sh OUT_DIR
 # Two separate wrapper modules (etcd/, kubernetes/) so their dependency graphs stay apart.
-set -euo pipefail
-
-if [[ $# -ne 1 ]]; then
-  echo "usage: $0 OUT_DIR" >&2
-  exit 2
-fi
-mkdir -p "$1"
-OUT_DIR="$(cd "$1" && pwd)"
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-
-export CGO_ENABLED=0
-export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
-export GOFLAGS="${GOFLAGS:-} -mod=readonly"
+source "${TOOLCHAIN_WRAPPER:-$(dirname "${BASH_SOURCE[0]}")/../wrapper.sh}"
+start_build "$@" -mod=readonly
 
 ETCD_VERSION=v3.6.16
 KUBE_VERSION=v1.35.4
@@ -24,10 +13,10 @@ KUBE_MINOR=35
 
 echo "==> building etcd ${ETCD_VERSION}" >&2
 (
-  cd "$HERE/etcd"
+  cd "$here/etcd"
   go build -trimpath \
     -ldflags "-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=${ETCD_VERSION}" \
-    -o "$OUT_DIR/etcd" go.etcd.io/etcd/server/v3
+    -o "$out_dir/etcd" go.etcd.io/etcd/server/v3
 )
 
 kube_ldflags="-s -w"
@@ -42,14 +31,14 @@ done
 
 echo "==> building kube-apiserver, kube-controller-manager, kubectl ${KUBE_VERSION}" >&2
 (
-  cd "$HERE/kubernetes"
-  go build -trimpath -ldflags "$kube_ldflags" -o "$OUT_DIR/" \
+  cd "$here/kubernetes"
+  go build -trimpath -ldflags "$kube_ldflags" -o "$out_dir/" \
     k8s.io/kubernetes/cmd/kube-apiserver \
     k8s.io/kubernetes/cmd/kube-controller-manager \
     k8s.io/kubernetes/cmd/kubectl
 )
 
 for b in etcd kube-apiserver kube-controller-manager kubectl; do
-  [[ -x "$OUT_DIR/$b" ]] || { echo "missing $OUT_DIR/$b" >&2; exit 1; }
+  [[ -x "$out_dir/$b" ]] || { echo "missing $out_dir/$b" >&2; exit 1; }
 done
-echo "==> done: $OUT_DIR" >&2
+echo "==> done: $out_dir" >&2

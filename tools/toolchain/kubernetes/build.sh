@@ -2,20 +2,14 @@
 # Builds pulumi-resource-kubernetes (Pulumi Kubernetes resource plugin) from its Go module.
 # Usage: build.sh OUT_DIR   (run from a scratch copy of this folder: it writes the
 # generated schema-embed.json / terraform-mapping-embed.json next to itself).
-set -euo pipefail
-
-out_dir=${1:?usage: build.sh OUT_DIR}
-mkdir -p "$out_dir"
-out_dir=$(cd "$out_dir" && pwd)
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "${TOOLCHAIN_WRAPPER:-$(dirname "${BASH_SOURCE[0]}")/../wrapper.sh}"
+start_build "$@"
 cd "$here"
 
 # Plugin version = "pulumi".version of the npm package @pulumi/kubernetes to pin.
 version=$(awk '$1 == "kubernetes" {print $2}' VERSION)
 [[ -n "$version" ]] || { echo "build.sh: no kubernetes version in VERSION" >&2; exit 1; }
 module=github.com/pulumi/pulumi-kubernetes/provider/v4
-
-export CGO_ENABLED=0
 
 echo "==> downloading $module (go.mod pins the v$version commit)" >&2
 go mod download "$module"

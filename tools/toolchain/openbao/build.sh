@@ -4,17 +4,11 @@
 # go-kms-wrapping wrappers that vault/core.go imports. Usage: VENDOR_SRC=DIR build.sh OUT_DIR
 # The wrappers come from the second tarball, byte-identical to the go.sum entries; everything else
 # from the proxy. Stamped as the release (version, commit, commit date); no web UI.
-set -euo pipefail
-
-out_dir=${1:?usage: build.sh OUT_DIR}
-mkdir -p "$out_dir"
-out_dir=$(cd "$out_dir" && pwd)
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "${TOOLCHAIN_WRAPPER:-$(dirname "${BASH_SOURCE[0]}")/../wrapper.sh}"
+start_build "$@"
 version=2.6.2
 commit=dd9c19c37a878cf4a81b18efb8d6f0599c7da923
 commit_date=2026-08-18T15:43:05Z
-
-export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="-buildvcs=false"
 
 cd "$here"
 tar -xzf "$VENDOR_SRC/openbao-v$version.tar.gz"

@@ -3,15 +3,9 @@
 # cli/ is a wrapper module: it requires pkg/v3 and sdk/v3 at the same version and re-declares the
 # clipboard replace of pkg's own go.mod (`go install pkg@version` refuses modules with replaces).
 # The Node.js language host is built separately (tools/toolchain/language-nodejs).
-set -euo pipefail
-
-out_dir=${1:?usage: build.sh OUT_DIR}
-mkdir -p "$out_dir"
-out_dir=$(cd "$out_dir" && pwd)
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "${TOOLCHAIN_WRAPPER:-$(dirname "${BASH_SOURCE[0]}")/../wrapper.sh}"
+start_build "$@" -mod=readonly
 version=v$(awk '$1 == "pulumi" {print $2}' "$here/VERSION")
-
-export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="-mod=readonly -buildvcs=false"
 
 echo "==> building pulumi $version" >&2
 (cd "$here/cli" && go build -trimpath -tags osusergo,grpcnotrace \

@@ -7,16 +7,10 @@
 # submodule upstream) and bridge/ side by side; generate schema.json with the provider's tfgen
 # (pulumi-tfgen-vault schema), schema-embed.json with its `go generate`, then build the plugin with
 # the version stamped. Everything else comes from the Go module proxy at the go.sum's versions.
-set -euo pipefail
-
-out_dir=${1:?usage: build.sh OUT_DIR}
-mkdir -p "$out_dir"
-out_dir=$(cd "$out_dir" && pwd)
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "${TOOLCHAIN_WRAPPER:-$(dirname "${BASH_SOURCE[0]}")/../wrapper.sh}"
+start_build "$@"
 version=7.8.0
 module=github.com/pulumi/pulumi-vault/provider/v7
-
-export CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS="-buildvcs=false"
 
 cd "$here"
 unpack() { tar -xzf "$VENDOR_SRC/$1.tar.gz" && mv "$1" "$2"; }

@@ -3,16 +3,9 @@
 # The second local server beside OpenBao (tools/toolchain/openbao): HashiCorp Vault v1.14.1, the
 # last MPL-2.0 line the proxy serves with its sdk (never 1.14.10+ or 1.15+, which are BUSL).
 # Usage: build.sh OUT_DIR   (run from a scratch copy of this folder)
-set -euo pipefail
-
-out="${1:?usage: build.sh OUT_DIR}"
-mkdir -p "$out"
-out="$(cd "$out" && pwd)"
-cd "$(dirname "${BASH_SOURCE[0]}")"
-
-export CGO_ENABLED=0
-export GOTOOLCHAIN=local
-export GOFLAGS="-mod=readonly -buildvcs=false"
+source "${TOOLCHAIN_WRAPPER:-$(dirname "${BASH_SOURCE[0]}")/../wrapper.sh}"
+start_build "$@" -mod=readonly
+cd "$here"
 
 ver="$(go list -m -f '{{.Version}}' github.com/hashicorp/vault)"
 # The version string itself comes from the module's embedded version/VERSION file.
@@ -20,8 +13,8 @@ ver="$(go list -m -f '{{.Version}}' github.com/hashicorp/vault)"
 pkg=github.com/hashicorp/vault/version
 ldflags="-s -w -X ${pkg}.GitCommit=bf23fe8636b04d554c0fa35a756c75c2f59026c0 -X ${pkg}.BuildDate=2023-07-21T17:15:14Z"
 
-echo "==> building vault ${ver} -> ${out}/vault (cold: ~10-25 min on 2 cores, plus module downloads)" >&2
-go build -trimpath -ldflags "$ldflags" -o "$out/vault.tmp" github.com/hashicorp/vault
-mv -f "$out/vault.tmp" "$out/vault"
+echo "==> building vault ${ver} -> ${out_dir}/vault (cold: ~10-25 min on 2 cores, plus module downloads)" >&2
+go build -trimpath -ldflags "$ldflags" -o "$out_dir/vault.tmp" github.com/hashicorp/vault
+mv -f "$out_dir/vault.tmp" "$out_dir/vault"
 
-echo "==> built: $("$out/vault" version)" >&2
+echo "==> built: $("$out_dir/vault" version)" >&2
