@@ -1,16 +1,17 @@
 import * as fs from "fs";
 import * as path from "path";
-import { readEnvFile } from "../lib/localEnvironment";
+import { readEnvFile } from "../local/environment";
 
-export const repoDir = path.resolve(__dirname, "..", "..");
+import { repoDir } from "../lib/repo";
+export { repoDir };
 /** A local environment of the benchmark's own, apart from the dev one and the integration suite's. */
 export const localDir = process.env.VAULT_K8S_AUTH_LOCAL_DIR ?? path.join(repoDir, ".local", "bench");
 
-/** The environment of scripts/local-env.sh (KUBECONFIG, VAULT_ADDR, VAULT_TOKEN, Pulumi backend, PATH). */
+/** The environment of scripts/local/env.sh (KUBECONFIG, VAULT_ADDR, VAULT_TOKEN, Pulumi backend, PATH). */
 export function loadEnv(): NodeJS.ProcessEnv {
     const file = path.join(localDir, "env");
     if (!fs.existsSync(file))
-        throw new Error(`no local environment at ${file}; run: VAULT_K8S_AUTH_LOCAL_DIR=${localDir} bash scripts/local-env.sh start`);
+        throw new Error(`no local environment at ${file}; run: VAULT_K8S_AUTH_LOCAL_DIR=${localDir} bash scripts/local/env.sh start`);
     const env: NodeJS.ProcessEnv = { ...process.env, VAULT_K8S_AUTH_LOCAL_DIR: localDir, ...readEnvFile(file) };
     // The bao CLI reads BAO_ADDR/BAO_TOKEN; it also honours the VAULT_ names, set both to be explicit.
     env.BAO_ADDR = env.VAULT_ADDR;

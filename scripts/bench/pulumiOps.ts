@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { writeStackConfig } from "../lib/localEnvironment";
+import { writeStackConfig } from "../local/environment";
 import { repoDir, serviceNames } from "./env";
 import { measure, ok, Sample } from "./measure";
 

@@ -9,7 +9,8 @@ import { stringify } from "yaml";
  * --config-file; neither the declaration nor the repository is written), secrets from the passphrase.
  */
 
-export const repoDir = path.resolve(__dirname, "..", "..");
+import { repoDir } from "../lib/repo";
+export { repoDir };
 const project = "vault-k8s-auth";
 const localDir = () => process.env.VAULT_K8S_AUTH_LOCAL_DIR ?? path.join(repoDir, ".local");
 

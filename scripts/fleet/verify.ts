@@ -1,6 +1,6 @@
-import { issueServiceAccountToken } from "../lib/serviceAccountToken";
+import { issueServiceAccountToken } from "../verify/serviceAccountToken";
 import { VaultClient } from "../lib/vault";
-import { RulesConfig, StackOutputs, verifyService } from "../lib/verification";
+import { RulesConfig, StackOutputs, verifyService } from "../verify/verification";
 import { Fleet } from "./declaration";
 import { pool } from "./pool";
 import { outputsOf, Workspace } from "./stacks";

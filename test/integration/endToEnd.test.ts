@@ -3,12 +3,12 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { after, before, describe, it } from "node:test";
-import { StackOutputs, verifyService } from "../../scripts/lib/verification";
+import { StackOutputs, verifyService } from "../../scripts/verify/verification";
 import { VaultClient } from "../../scripts/lib/vault";
 import { Harness, repoDir } from "./harness";
 
 // The real thing: the Pulumi CLI, the official kubernetes and vault plugins and the Node.js host
-// built by scripts/toolchain.sh, a local kube-apiserver with its token controller, and a real
+// built by scripts/toolchain/toolchain.sh, a local kube-apiserver with its token controller, and a real
 // OpenBao, then a real Vault. Steps run in order and build on each other.
 
 interface TestService {

@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { parse, stringify } from "yaml";
 import { Harness, repoDir, Run } from "./harness";
 
-// The fleet for real: `npm run fleet` (scripts/fleet.sh, the Automation API) runs the platform
+// The fleet for real: `npm run fleet` (scripts/fleet/fleet.sh, the Automation API) runs the platform
 // stack and three team stacks of a copy of the example declaration (fleet/) on a local cluster and
 // OpenBao, then Vault 1.14. Steps run in order and build on each other.
 

@@ -1,11 +1,12 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { readEnvFile, writeStackConfig } from "../../scripts/lib/localEnvironment";
-import { issueServiceAccountToken } from "../../scripts/lib/serviceAccountToken";
+import { readEnvFile, writeStackConfig } from "../../scripts/local/environment";
+import { issueServiceAccountToken } from "../../scripts/verify/serviceAccountToken";
 import { VaultClient } from "../../scripts/lib/vault";
 
 /** Drives the real toolchain against a real local environment of its own. */
-export const repoDir = path.resolve(__dirname, "..", "..");
+import { repoDir } from "../../scripts/lib/repo";
+export { repoDir };
 
 export interface Run {
     code: number;
@@ -66,7 +67,7 @@ export class Harness {
         return run;
     }
 
-    /** `npm run fleet -- ARGS` (scripts/fleet.sh) on this environment; does not throw. */
+    /** `npm run fleet -- ARGS` (scripts/fleet/fleet.sh) on this environment; does not throw. */
     fleet(...args: string[]): Run {
         const run = this.exec("bash", [path.join(repoDir, "scripts", "fleet.sh"), ...args], this.env);
         this.transcript.push(run.stdout, run.stderr);

@@ -75,7 +75,7 @@ describe("the README's main job on a fresh clone", { timeout: 90 * 60 * 1000 }, 
         pids = [...pids, ...now];
     };
     after(() => {
-        if (leftRunning(pids).length > 0) spawnSync("bash", ["scripts/local-env.sh", "stop"], { cwd: clone, env });
+        if (leftRunning(pids).length > 0) spawnSync("bash", ["scripts/local/env.sh", "stop"], { cwd: clone, env });
         fs.rmSync(clone, { recursive: true, force: true });
     });
 

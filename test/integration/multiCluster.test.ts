@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { after, before, describe, it } from "node:test";
-import { issueServiceAccountToken } from "../../scripts/lib/serviceAccountToken";
+import { issueServiceAccountToken } from "../../scripts/verify/serviceAccountToken";
 import { Harness, repoDir } from "./harness";
 
 // Several clusters, one Vault (examples/multi-cluster): a second API server with its own CA and

@@ -3,7 +3,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { after, before, describe, it } from "node:test";
-import { StackOutputs, verifyAuthMethod, verifyService } from "../../scripts/lib/verification";
+import { StackOutputs, verifyAuthMethod, verifyService } from "../../scripts/verify/verification";
 import { Harness, repoDir } from "./harness";
 
 // The three reviewer modes for real, on both servers: every service logs in and gets exactly its

@@ -3,7 +3,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { after, before, describe, it } from "node:test";
-import { stackLocks } from "../../scripts/lib/stackLocks";
+import { stackLocks } from "../../scripts/recover/stackLocks";
 import { Harness, repoDir, Run } from "./harness";
 
 // Team state for real: the Pulumi CLI against a PostgreSQL backend (PostgreSQL 15 from Debian's

@@ -52,7 +52,7 @@ describe("the vault plugin built from source serves @pulumi/vault 7.8.0's schema
             assert.equal(run.code, 0, `${cmd}:\n${run.stderr.slice(-3000)}`);
             return run.stdout;
         };
-        shell(`bash "${repoDir}/scripts/toolchain.sh" pulumi`);
+        shell(`bash "${repoDir}/scripts/toolchain/toolchain.sh" pulumi`);
         // GetSchema of the installed plugin, as the engine asks for it.
         served = JSON.parse(shell("pulumi package get-schema vault@7.8.0"));
         npm = npmResources();

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { ResourceValidationArgs } from "@pulumi/policy";
 import { policyKvV2Paths } from "../../policy/rules/kvV2Paths";
 import { PolicyRule, renderPolicy } from "../../components/policyDocument";
-import { allowedOn, grantsOf } from "../../scripts/lib/expectedAccess";
+import { allowedOn, grantsOf } from "../../scripts/verify/expectedAccess";
 
 /**
  * Generated rule sets within what the components accept, the probe paths around them, and what the
@@ -148,7 +148,7 @@ function matches(pattern: string, path: string): boolean {
     return new RegExp(`^${re}$`).test(path);
 }
 
-/** What verify's oracle (scripts/lib/expectedAccess.ts) expects on a path for the same rules. */
+/** What verify's oracle (scripts/verify/expectedAccess.ts) expects on a path for the same rules. */
 export function oracle(rules: readonly PolicyRule[], path: string): string[] {
     const grants = grantsOf({ name: "generated", rules: rules as { path: string; capabilities: string[] }[] }, kvV2Mounts);
     return allowedOn(path, grants);

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as path from "path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-const repoDir = path.resolve(__dirname, "..", "..");
+import { repoDir } from "../../scripts/lib/repo";
 
 // The local default's stack files (dev, the examples', any test stack's) must work in every clone,
 // whose passphrase is its own (.local/passphrase): a salt, an encrypted key or a `secure:` value

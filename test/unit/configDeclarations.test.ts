@@ -5,12 +5,12 @@ import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { configKeys, serviceConfigKeys, stackConfigSchema } from "../../stack/config";
 import { serviceAccessDefaults } from "../../components/serviceAccessArgs";
-import { generatedConfigDocs } from "../../scripts/lib/configDocs";
+import { generatedConfigDocs } from "../../scripts/docs/configDocs";
+import { repoDir } from "../../scripts/lib/repo";
 
 // The config schema (stack/config.ts) and ServiceAccessArgs' doc comments are the one source of
 // each key's type, default and description; Pulumi.yaml's declarations and the README's tables are
 // generated from them. A key added, renamed or re-described in one place only fails here.
-const repoDir = path.resolve(__dirname, "..", "..");
 
 describe("config declarations", () => {
     for (const file of ["Pulumi.yaml", "README.md"]) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { propertyDocs } from "../../scripts/lib/configDocs";
+import { propertyDocs } from "../../scripts/docs/configDocs";
 import { nonEmpty } from "../support/assertions";
 import { kubernetesAuthBackendDefaults } from "../../components/kubernetesAuthBackend";
 import { serviceAccessDefaults } from "../../components/serviceAccessArgs";

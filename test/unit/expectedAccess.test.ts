@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { renderPolicy } from "../../components/policyDocument";
 import { kvV2MountsOf, ServiceAccessArgs } from "../../components/serviceAccessArgs";
 import { comparePriority, patternMatches } from "../../components/policyPatterns";
-import { expectedAccess, othersProbes, policyPathMatches, ServiceRulesConfig } from "../../scripts/lib/expectedAccess";
+import { expectedAccess, othersProbes, policyPathMatches, ServiceRulesConfig } from "../../scripts/verify/expectedAccess";
 
 const payments: ServiceRulesConfig = {
     name: "payments",

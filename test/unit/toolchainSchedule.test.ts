@@ -4,11 +4,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, it } from "node:test";
+import { repoDir } from "../../scripts/lib/repo";
 
-// scripts/toolchain.sh's choice of what to build and in which order, run for real with its
-// build functions (scripts/lib/build.sh) replaced by stand-ins that record when each "build"
+// scripts/toolchain/toolchain.sh's choice of what to build and in which order, run for real with its
+// build functions (scripts/toolchain/build.sh) replaced by stand-ins that record when each "build"
 // starts and ends. What the builds do is the integration suite's business.
-const repoDir = path.resolve(__dirname, "..", "..");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "toolchain-schedule-"));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
@@ -31,16 +31,16 @@ install_plugin() { echo "install $1" >>"$EVENTS"; }
 npm_plugin_version() { echo 1; }
 `;
 const scripts = path.join(scratch, "scripts");
-fs.mkdirSync(path.join(scripts, "lib"), { recursive: true });
-fs.copyFileSync(path.join(repoDir, "scripts", "toolchain.sh"), path.join(scripts, "toolchain.sh"));
+for (const dir of ["lib", "toolchain"]) fs.mkdirSync(path.join(scripts, dir), { recursive: true });
+fs.copyFileSync(path.join(repoDir, "scripts", "toolchain", "toolchain.sh"), path.join(scripts, "toolchain", "toolchain.sh"));
 fs.writeFileSync(path.join(scripts, "lib", "common.sh"), stubs);
-fs.writeFileSync(path.join(scripts, "lib", "build.sh"), "");
+fs.writeFileSync(path.join(scripts, "toolchain", "build.sh"), "");
 
 let runs = 0;
 function toolchain(args: string[], env: Record<string, string> = {}) {
     const events = path.join(scratch, `events-${runs++}`);
     fs.writeFileSync(events, "");
-    const r = spawnSync("bash", [path.join(scripts, "toolchain.sh"), ...args], {
+    const r = spawnSync("bash", [path.join(scripts, "toolchain", "toolchain.sh"), ...args], {
         encoding: "utf8",
         env: { ...process.env, EVENTS: events, ...env },
     });

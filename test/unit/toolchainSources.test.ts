@@ -5,11 +5,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, it } from "node:test";
+import { repoDir } from "../../scripts/lib/repo";
 
-// The toolchain's choice of how each tool is provided (scripts/lib/build.sh: check_sources,
+// The toolchain's choice of how each tool is provided (scripts/toolchain/build.sh: check_sources,
 // tool_source, link_prebuilt), run as bash functions against an empty cache and an empty vendor-src
 // folder. Nothing is built: the "released binaries" here are tiny shell scripts.
-const repoDir = path.resolve(__dirname, "..", "..");
 const toolchainDir = path.join(repoDir, "tools", "toolchain");
 const vaultVersion: string = JSON.parse(fs.readFileSync(path.join(repoDir, "node_modules", "@pulumi", "vault", "package.json"), "utf8"))
     .pulumi.version;
@@ -33,11 +33,15 @@ function runLib(dirs: { cache: string; vendor: string }, script: string, env: Re
     delete inherited.PULUMI_HOME;
     delete inherited.VAULT_K8S_AUTH_PREBUILT_BIN;
     delete inherited.XDG_CACHE_HOME;
-    const lib = path.join(repoDir, "scripts", "lib");
-    const result = spawnSync("bash", ["-c", `set -euo pipefail; source "${lib}/common.sh"; source "${lib}/build.sh"; ${script}`], {
-        encoding: "utf8",
-        env: { ...inherited, VAULT_K8S_AUTH_CACHE: dirs.cache, VAULT_K8S_AUTH_VENDOR_SRC: dirs.vendor, ...env },
-    });
+    const scripts = path.join(repoDir, "scripts");
+    const result = spawnSync(
+        "bash",
+        ["-c", `set -euo pipefail; source "${scripts}/lib/common.sh"; source "${scripts}/toolchain/build.sh"; ${script}`],
+        {
+            encoding: "utf8",
+            env: { ...inherited, VAULT_K8S_AUTH_CACHE: dirs.cache, VAULT_K8S_AUTH_VENDOR_SRC: dirs.vendor, ...env },
+        },
+    );
     return { status: result.status, stdout: result.stdout.trim(), stderr: result.stderr };
 }
 

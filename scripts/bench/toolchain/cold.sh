@@ -33,7 +33,7 @@ export PATH=$here:$PATH
 echo "==> cold toolchain.sh $target into $dir (load before: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 # Each line of toolchain.sh's log with the seconds since the start, to read when each tool was ready.
 started=$SECONDS
-/usr/bin/time -o "$dir/total.time" -f "%e %U %S %M" bash "$repo/scripts/toolchain.sh" "$target" 2>&1 |
+/usr/bin/time -o "$dir/total.time" -f "%e %U %S %M" bash "$repo/scripts/toolchain/toolchain.sh" "$target" 2>&1 |
     while IFS= read -r line; do printf '%5ds %s\n' $((SECONDS - started)) "$line"; done | tee "$dir/toolchain.log"
 npx --prefix "$repo" tsx "$here/report.ts" "$dir"
 chmod -R u+w "$GOMODCACHE"

@@ -3,8 +3,8 @@
 # (fleet/), on the local environment (started when needed) unless KUBECONFIG and VAULT_ADDR point
 # at your own cluster and Vault. Options: scripts/fleet/main.ts.
 set -euo pipefail
-source "$(dirname "$0")/lib/common.sh"
-source "$(dirname "$0")/lib/environment.sh"
+source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../local/environment.sh"
 cd "$REPO_DIR"
 use_environment
 ensure_passphrase

@@ -1,4 +1,5 @@
 import { execFileSync } from "child_process";
+import { repoDir } from "../lib/repo";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
@@ -16,7 +17,7 @@ export interface StackLock {
  * rows of a PostgreSQL backend (read with psql). Other backends: [] (their runs are not local).
  */
 export async function stackLocks(stack: string, backendUrl = process.env.PULUMI_BACKEND_URL ?? ""): Promise<StackLock[]> {
-    const project = (parse(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.yaml"), "utf8")) as { name: string }).name;
+    const project = (parse(fs.readFileSync(path.join(repoDir, "Pulumi.yaml"), "utf8")) as { name: string }).name;
     const dir = `.pulumi/locks/organization/${project}/${stack}`;
     let contents: string[] = [];
     if (backendUrl.startsWith("file://")) {

@@ -1,5 +1,5 @@
 import { execFileSync } from "child_process";
-import { VaultClient } from "./vault";
+import { VaultClient } from "../lib/vault";
 
 /**
  * After a run died mid-`up`, the stack's state lists "pending creates": resources whose create was

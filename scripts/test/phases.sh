@@ -1,5 +1,5 @@
 # phase NAME COMMAND...: runs COMMAND, recording how long it took; when the script ends (passing or
-# not), prints every phase's time. Sourced by .ci/run and scripts/test.sh.
+# not), prints every phase's time. Sourced by .ci/run and scripts/test/test.sh.
 phase_lines=()
 phase() {
     local name=$1 began=$SECONDS rc=0

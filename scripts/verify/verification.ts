@@ -1,6 +1,6 @@
 import { StackOutputs } from "../../stack/outputs";
 import { expectedAccess, othersProbes, ServiceRulesConfig } from "./expectedAccess";
-import { VaultClient } from "./vault";
+import { VaultClient } from "../lib/vault";
 
 export type { ServiceOutput, StackOutputs } from "../../stack/outputs";
 export type { ServiceRulesConfig } from "./expectedAccess";

@@ -12,9 +12,9 @@
 import { spawnSync } from "child_process";
 import * as os from "os";
 import { parseArgs } from "util";
-import { PendingCreate, resolvePendingCreate } from "./lib/pendingCreates";
-import { stackLocks } from "./lib/stackLocks";
-import { VaultClient } from "./lib/vault";
+import { PendingCreate, resolvePendingCreate } from "./pendingCreates";
+import { stackLocks } from "./stackLocks";
+import { VaultClient } from "../lib/vault";
 
 function pulumi(args: string[], capture = false): string {
     const r = spawnSync("pulumi", args, {

@@ -1,6 +1,6 @@
 // Regenerates Pulumi.yaml's config declarations and the README's configuration tables from the
-// stack's config schema and the components' doc comments (see scripts/lib/configDocs.ts).
-import { generatedConfigDocs, writeConfigDocs } from "./lib/configDocs";
+// stack's config schema and the components' doc comments (see scripts/docs/configDocs.ts).
+import { generatedConfigDocs, writeConfigDocs } from "./configDocs";
 
 generatedConfigDocs().then((files) => {
     const changed = files.filter((f) => f.generated !== f.committed);

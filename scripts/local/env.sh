@@ -18,7 +18,7 @@
 #                                                signing with it and still accepting every earlier key
 #   local-env.sh status
 set -euo pipefail
-source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/../lib/common.sh"
 
 STATE=$LOCAL_DIR/env-state
 ENV_FILE=$LOCAL_DIR/env
@@ -251,7 +251,7 @@ write_env_file() {
     (
         umask 077
         cat >"$ENV_FILE" <<ENV
-# Written by scripts/local-env.sh: source it to use the local cluster, Vault and Pulumi backend.
+# Written by scripts/local/env.sh: source it to use the local cluster, Vault and Pulumi backend.
 export ETCD_PORT=$ETCD_PORT ETCD_PEER_PORT=$ETCD_PEER_PORT APISERVER_PORT=$APISERVER_PORT VAULT_PORT=$VAULT_PORT VAULT_SERVER=$VAULT_SERVER
 export BACKEND=$BACKEND POSTGRES_PORT=${POSTGRES_PORT:-}
 export KUBECONFIG=$STATE/kubeconfig
@@ -267,7 +267,7 @@ ENV
 }
 
 load_ports() {
-    [[ -f $ENV_FILE ]] || die "no local environment ($ENV_FILE); run: scripts/local-env.sh start"
+    [[ -f $ENV_FILE ]] || die "no local environment ($ENV_FILE); run: scripts/local/env.sh start"
     # shellcheck disable=SC1090
     source "$ENV_FILE"
 }
@@ -281,7 +281,7 @@ start)
         --server) VAULT_SERVER=${2:-} && shift ;;
         --backend) BACKEND=${2:-} && shift ;;
         --no-token-controller) token_controller=false ;;
-        *) die "unknown option $1; see: scripts/local-env.sh help" ;;
+        *) die "unknown option $1; see: scripts/local/env.sh help" ;;
         esac
         shift
     done
@@ -292,7 +292,7 @@ start)
     [[ $BACKEND == file || $BACKEND == postgres ]] || die "unknown backend \"$BACKEND\"; use --backend file or --backend postgres"
     [[ $BACKEND == file ]] || postgres_bin >/dev/null
     if [[ -f $STATE/kube-apiserver.pid ]] && kill -0 "$(cat "$STATE/kube-apiserver.pid")" 2>/dev/null; then
-        die "a local environment is already running; run scripts/local-env.sh stop first"
+        die "a local environment is already running; run scripts/local/env.sh stop first"
     fi
     rm -rf "$STATE" && mkdir -p "$STATE"
     ETCD_PORT=$(free_port) ETCD_PEER_PORT=$(free_port) APISERVER_PORT=$(free_port) VAULT_PORT=$(free_port) POSTGRES_PORT=$(free_port)

@@ -6,7 +6,7 @@
 use_environment() {
     [[ -d $REPO_DIR/node_modules/@pulumi/pulumi ]] || (cd "$REPO_DIR" && npm ci)
     if [[ -n ${KUBECONFIG:-} && -n ${VAULT_ADDR:-} && ${KUBECONFIG} != "$LOCAL_DIR"/* ]]; then
-        bash "$REPO_DIR/scripts/toolchain.sh" pulumi
+        bash "$REPO_DIR/scripts/toolchain/toolchain.sh" pulumi
         log "using your cluster (KUBECONFIG=$KUBECONFIG) and Vault (VAULT_ADDR=$VAULT_ADDR)"
         export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$LOCAL_DIR/pulumi-state}
         mkdir -p "$LOCAL_DIR/pulumi-state"
@@ -17,9 +17,9 @@ use_environment() {
     server=$(while (($# > 0)); do [[ $1 == --server ]] && echo "${2:-}"; shift; done)
     backend=$(while (($# > 0)); do [[ $1 == --backend ]] && echo "${2:-}"; shift; done)
     [[ $server != vault ]] || tools+=(vault-server)
-    bash "$REPO_DIR/scripts/toolchain.sh" "${tools[@]}"
-    if ! bash "$REPO_DIR/scripts/local-env.sh" status | grep "^vault: running" >/dev/null; then
-        bash "$REPO_DIR/scripts/local-env.sh" start "$@"
+    bash "$REPO_DIR/scripts/toolchain/toolchain.sh" "${tools[@]}"
+    if ! bash "$REPO_DIR/scripts/local/env.sh" status | grep "^vault: running" >/dev/null; then
+        bash "$REPO_DIR/scripts/local/env.sh" start "$@"
     fi
     # shellcheck disable=SC1091
     source "$LOCAL_DIR/env"

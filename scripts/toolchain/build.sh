@@ -57,7 +57,7 @@ missing_sources_message() {
     echo "    Two ways out, for $name and any other of them that is not cached:"
     echo "      1. the pinned sources: point VAULT_K8S_AUTH_VENDOR_SRC at a folder holding the tarballs"
     echo "         of tools/toolchain/*/SOURCES (default: ../shared/vendor-src beside the repository):"
-    echo "           export VAULT_K8S_AUTH_VENDOR_SRC=/path/to/vendor-src; bash $REPO_DIR/scripts/toolchain.sh"
+    echo "           export VAULT_K8S_AUTH_VENDOR_SRC=/path/to/vendor-src; bash $REPO_DIR/scripts/toolchain/toolchain.sh"
     echo "      2. or the released binaries, fetched where GitHub and get.pulumi.com are reachable (on another"
     echo "         machine: then copy what these commands write to the same paths here):"
     echo "         vault-plugin: install the official plugin into this PULUMI_HOME, with any Pulumi CLI; toolchain.sh"
@@ -67,7 +67,7 @@ missing_sources_message() {
     echo "         in VAULT_K8S_AUTH_PREBUILT_BIN (exported: local:up and the tests run toolchain.sh too):"
     echo "           mkdir -p $dir"
     for t in "${prebuilt[@]}"; do echo "           $(released_binary_hint "$dir" "$t")"; done
-    echo "           export VAULT_K8S_AUTH_PREBUILT_BIN=$dir; bash $REPO_DIR/scripts/toolchain.sh"
+    echo "           export VAULT_K8S_AUTH_PREBUILT_BIN=$dir; bash $REPO_DIR/scripts/toolchain/toolchain.sh"
 }
 
 # check_sources NAME: every tarball NAME builds from (its SOURCES file) is present, with the pinned sha256.

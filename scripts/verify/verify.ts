@@ -7,10 +7,10 @@
  * Exit code 1 on any failure.
  */
 import { execFileSync } from "child_process";
-import { issueServiceAccountToken } from "./lib/serviceAccountToken";
-import { VaultClient } from "./lib/vault";
+import { issueServiceAccountToken } from "./serviceAccountToken";
+import { VaultClient } from "../lib/vault";
 import { parseArgs } from "util";
-import { RulesConfig, StackOutputs, verifyAuthMethod, verifyService } from "./lib/verification";
+import { RulesConfig, StackOutputs, verifyAuthMethod, verifyService } from "./verification";
 
 /** The services and kv-v2 mounts of the stack's config, as `pulumi config` holds them. */
 function rulesConfig(stackArgs: string[]): RulesConfig {

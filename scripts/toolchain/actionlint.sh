@@ -6,8 +6,8 @@
 # The shell in `run:` steps is checked with shellcheck, and Python steps with pyflakes, only when
 # those are on PATH: neither is required.
 set -euo pipefail
-source "$(dirname "$0")/lib/common.sh"
-source "$(dirname "$0")/lib/build.sh"
+source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/build.sh"
 
 mkdir -p "$TOOLCHAIN_BIN"
 if [[ -f $TOOLCHAIN_DIR/actionlint-$(wrapper_key actionlint)/.complete ]]; then

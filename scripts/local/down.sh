@@ -2,12 +2,12 @@
 # Destroys the dev stack's and the example fleet's resources and stops the local environment
 # (nothing left running).
 set -euo pipefail
-source "$(dirname "$0")/lib/common.sh"
-source "$(dirname "$0")/lib/stack-config.sh"
+source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/stack-config.sh"
 cd "$REPO_DIR"
 stack=dev
 
-if [[ -f $LOCAL_DIR/env ]] && bash scripts/local-env.sh status | grep "^vault: running" >/dev/null; then
+if [[ -f $LOCAL_DIR/env ]] && bash scripts/local/env.sh status | grep "^vault: running" >/dev/null; then
     # shellcheck disable=SC1091
     source "$LOCAL_DIR/env"
     if pulumi stack select "$stack" >/dev/null 2>&1; then
@@ -22,5 +22,5 @@ if [[ -f $LOCAL_DIR/env ]] && bash scripts/local-env.sh status | grep "^vault: r
         npx tsx scripts/fleet/main.ts destroy --prune
     fi
 fi
-bash scripts/local-env.sh stop
+bash scripts/local/env.sh stop
 log "local environment stopped"

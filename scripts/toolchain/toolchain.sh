@@ -16,8 +16,8 @@
 # only when asked for: the vault plugin when `pulumi plugin install resource vault VERSION` put it in
 # PULUMI_HOME, pulumi-language-nodejs/-yaml and bao when VAULT_K8S_AUTH_PREBUILT_BIN=DIR holds them.
 set -euo pipefail
-source "$(dirname "$0")/lib/common.sh"
-source "$(dirname "$0")/lib/build.sh"
+source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/build.sh"
 
 command -v go >/dev/null || die "go is not on PATH; install Go 1.26+ (the toolchain is built from Go modules)."
 mkdir -p "$TOOLCHAIN_BIN"

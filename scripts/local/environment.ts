@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 
-/** The variables scripts/local-env.sh exports in its env file (KUBECONFIG, VAULT_ADDR, Pulumi backend, PATH…). */
+/** The variables scripts/local/env.sh exports in its env file (KUBECONFIG, VAULT_ADDR, Pulumi backend, PATH…). */
 export function readEnvFile(file: string): Record<string, string> {
     const env: Record<string, string> = {};
     for (const line of fs.readFileSync(file, "utf8").split("\n")) {
