@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { asJson, setField, slots } from "../support/jsonMutation";
-import { check, checkStack } from "../support/policyPackHarness";
+import { asJson, setField, slots } from "../../support/jsonMutation";
+import { check, checkStack } from "../../support/policyPackHarness";
 
 // The policy pack on generated bad input: resources of every type it checks, their props mutated
 // at random (wrong types, missing and extra fields, junk policies in JSON and HCL, path tricks).

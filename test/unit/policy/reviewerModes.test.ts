@@ -4,15 +4,15 @@ import { before, describe, it } from "node:test";
 import { PolicyResourceOptions, ResourceValidationArgs, unknownCheckingProxy } from "@pulumi/policy";
 import * as k8s from "@pulumi/kubernetes";
 import * as vault from "@pulumi/vault";
-import { KubernetesAuthBackend } from "../../components/kubernetesAuthBackend";
-import { ReviewerMode } from "../../components/reviewerMode";
-import { ServiceAccess } from "../../components/serviceAccess";
-import { TokenReviewRole } from "../../components/tokenReviewRole";
-import { policies } from "../../policy/policies";
-import { installMocks, promiseOf, Registered, settle, testCa, testJwt, unwrapSecrets } from "../support/mocks";
+import { KubernetesAuthBackend } from "../../../components/kubernetesAuthBackend";
+import { ReviewerMode } from "../../../components/reviewerMode";
+import { ServiceAccess } from "../../../components/serviceAccess";
+import { TokenReviewRole } from "../../../components/tokenReviewRole";
+import { policies } from "../../../policy/policies";
+import { installMocks, promiseOf, Registered, settle, testCa, testJwt, unwrapSecrets } from "../../support/mocks";
 
 // What the components register in each reviewer mode, run through every policy of the pack (the
-// rules themselves are tested case by case in policyPack.test.ts).
+// rules themselves are tested case by case in the other files of this folder, one per policy/rules/ file).
 
 const publicKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "pem" }).toString();
 const cluster = { kubernetesHost: "https://10.0.0.1:6443", kubernetesCaCert: testCa };
