@@ -9,10 +9,10 @@ import {
     checkRequired,
     FieldOf,
     checkOneOf,
-    known,
-    throwIfInvalid,
+    knownNow,
 } from "./validation";
 import { authMethodOf, defaultReviewerMode, ReviewerMode } from "./reviewerMode";
+import { throwIfInvalid } from "./invalidInput";
 
 /** The defaults of KubernetesAuthBackendArgs, written once (the stack's config schema uses them too). */
 export const kubernetesAuthBackendDefaults = {
@@ -132,15 +132,19 @@ export class KubernetesAuthBackend extends pulumi.ComponentResource {
         );
 
         // Values that arrive as Outputs (e.g. from a StackReference) are checked once known.
+        const checked = <T>(errors: string[], value: T): T => {
+            throwIfInvalid(errors, `KubernetesAuthBackend "${name}"`);
+            return value;
+        };
         const host = pulumi
             .output(args.kubernetesHost ?? "")
-            .apply((h) => (h === "" && method === "jwt" ? h : this.checked(checkHttpsUrl("kubernetesHost", h), h)));
+            .apply((h) => (h === "" && method === "jwt" ? h : checked(checkHttpsUrl("kubernetesHost", h), h)));
         const caCert = pulumi
             .output(args.kubernetesCaCert ?? "")
             .apply((ca) =>
                 ca === "" && method === "jwt"
                     ? ca
-                    : this.checked(checkPemCertificates("kubernetesCaCert", ca), ca.endsWith("\n") ? ca : `${ca}\n`),
+                    : checked(checkPemCertificates("kubernetesCaCert", ca), ca.endsWith("\n") ? ca : `${ca}\n`),
             );
 
         if (method === "jwt") {
@@ -220,11 +224,6 @@ export class KubernetesAuthBackend extends pulumi.ComponentResource {
             },
         );
     }
-
-    private checked<T>(errors: string[], value: T): T {
-        throwIfInvalid(errors, this);
-        return value;
-    }
 }
 
 /** The algorithms Kubernetes signs service-account tokens with: RS256 for RSA keys, ES256 for P-256. */
@@ -275,7 +274,7 @@ export function validateKubernetesAuthBackendArgs(
                   ),
               ]
             : [
-                  ...(args.pemKeys === undefined || known(args.pemKeys)?.length === 0
+                  ...(args.pemKeys === undefined || knownNow(args.pemKeys)?.length === 0
                       ? [
                             `${fieldOf("pemKeys")}: is missing; reviewerMode "jwt" checks token signatures against these keys alone: give the cluster's service-account public keys (serviceAccountIssuer reads them from the API server).`,
                         ]
@@ -307,9 +306,9 @@ export function checkKubernetesAuthBackendValues(
 ): string[] {
     return [
         ...checkOneOf(fieldOf("reviewerMode"), args.reviewerMode, Object.values(ReviewerMode)),
-        ...checkMountPath(fieldOf("path"), known(args.path)),
-        ...checkHttpsUrl(fieldOf("kubernetesHost"), known(args.kubernetesHost)),
-        ...checkPemCertificates(fieldOf("kubernetesCaCert"), known(args.kubernetesCaCert)),
-        ...checkPemKeys(fieldOf("pemKeys"), known(args.pemKeys)),
+        ...checkMountPath(fieldOf("path"), knownNow(args.path)),
+        ...checkHttpsUrl(fieldOf("kubernetesHost"), knownNow(args.kubernetesHost)),
+        ...checkPemCertificates(fieldOf("kubernetesCaCert"), knownNow(args.kubernetesCaCert)),
+        ...checkPemKeys(fieldOf("pemKeys"), knownNow(args.pemKeys)),
     ];
 }

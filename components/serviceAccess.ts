@@ -5,7 +5,7 @@ import { kubernetesAuthBackendDefaults } from "./kubernetesAuthBackend";
 import { renderPolicy } from "./policyDocument";
 import { kvV2MountsOf, MountType, serviceAccessDefaults, ServiceAccessArgs, validateServiceAccessArgs } from "./serviceAccessArgs";
 import { serviceRole } from "./serviceRole";
-import { throwIfInvalid } from "./validation";
+import { throwIfInvalid } from "./invalidInput";
 
 /**
  * One service's access to Vault: its ServiceAccount, a policy built from typed rules, optionally the

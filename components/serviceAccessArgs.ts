@@ -12,7 +12,7 @@ import {
     checkRequired,
     checkRoleName,
     checkTtls,
-    known,
+    knownNow,
     mountsCollide,
     FieldOf,
 } from "./validation";
@@ -265,7 +265,7 @@ export function validateServiceAccessArgs(name: string, args: ServiceAccessArgs,
                 );
             }
         }
-        const authPath = known(args.authPath);
+        const authPath = knownNow(args.authPath);
         if (authPath !== undefined && mountsCollide(args.mount.path, authPath)) {
             errors.push(`${fieldOf("mount")}.path: "${args.mount.path}" collides with the auth path "${authPath}"; choose another path.`);
         }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import { checkMountPath, checkRequired, throwIfInvalid } from "./validation";
+import { checkMountPath, checkRequired } from "./validation";
+import { throwIfInvalid } from "./invalidInput";
 
 /** The defaults of StateEncryptionKeyArgs, written once. */
 export const stateEncryptionKeyDefaults = { mount: "transit", createMount: true } as const;

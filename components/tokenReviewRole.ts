@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { checkKubernetesName, known, throwIfInvalid } from "./validation";
+import { checkKubernetesName, knownNow } from "./validation";
+import { throwIfInvalid } from "./invalidInput";
 
 /** The defaults of TokenReviewRoleArgs, written once. */
 export const tokenReviewRoleDefaults = { name: "vault-token-review" } as const;
@@ -29,7 +30,7 @@ export class TokenReviewRole extends pulumi.ComponentResource {
     public readonly clusterRoleName: pulumi.Output<string>;
 
     constructor(name: string, args: TokenReviewRoleArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        throwIfInvalid(checkKubernetesName("name", known(args.name)), `TokenReviewRole "${name}"`);
+        throwIfInvalid(checkKubernetesName("name", knownNow(args.name)), `TokenReviewRole "${name}"`);
         super("vault-k8s-auth:index:TokenReviewRole", name, {}, opts);
         const role = new k8s.rbac.v1.ClusterRole(
             `${name}-cluster-role`,

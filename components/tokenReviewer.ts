@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { checkKubernetesName, checkNamespace, FieldOf, known, throwIfInvalid } from "./validation";
+import { checkKubernetesName, checkNamespace, FieldOf, knownNow } from "./validation";
+import { throwIfInvalid } from "./invalidInput";
 
 /** The defaults of TokenReviewerArgs, written once (the stack's config schema uses them too). */
 export const tokenReviewerDefaults = { namespace: "vault-auth", createNamespace: true, serviceAccountName: "vault-auth" } as const;
@@ -127,8 +128,8 @@ export class TokenReviewer extends pulumi.ComponentResource {
 /** Every problem of the args, under the names `fieldOf` gives (the argument names by default). */
 export function validateTokenReviewerArgs(args: TokenReviewerArgs, fieldOf: FieldOf<keyof TokenReviewerArgs> = (k) => k): string[] {
     return [
-        ...checkNamespace(fieldOf("namespace"), known(args.namespace)),
-        ...checkKubernetesName(fieldOf("serviceAccountName"), known(args.serviceAccountName)),
+        ...checkNamespace(fieldOf("namespace"), knownNow(args.namespace)),
+        ...checkKubernetesName(fieldOf("serviceAccountName"), knownNow(args.serviceAccountName)),
     ];
 }
 

@@ -30,7 +30,7 @@ const vaultMountPath = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*
 const reservedMounts = ["sys", "auth", "cubbyhole", "identity", "token"];
 
 /** Returns the value when it is known now; `undefined` for Outputs and Promises (checked later, at deployment). */
-export function known<T>(value: pulumi.Input<T> | undefined): T | undefined {
+export function knownNow<T>(value: pulumi.Input<T> | undefined): T | undefined {
     if (value === undefined || pulumi.Output.isInstance(value) || value instanceof Promise) {
         return undefined;
     }
@@ -224,14 +224,4 @@ export function checkUnique(field: string, values: string[]): string[] {
     const dups = new Set<string>();
     for (const v of values) (seen.has(v) ? dups : seen).add(v);
     return [...dups].map((d) => `${field}: "${d}" is used more than once; each must be unique.`);
-}
-
-/**
- * Throws one error listing every problem. Components call it before `super()`, so that invalid
- * input registers nothing at all, not even the component; `what` names the component instead.
- */
-export function throwIfInvalid(errors: string[], what: string | pulumi.Resource): void {
-    if (errors.length === 0) return;
-    const message = `invalid input:\n  - ${errors.join("\n  - ")}`;
-    throw typeof what === "string" ? new Error(`${what}: ${message}`) : new pulumi.ResourceError(message, what);
 }

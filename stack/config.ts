@@ -19,6 +19,7 @@ import {
     TokenType,
     validateServiceAccessArgs,
 } from "../components/serviceAccessArgs";
+import { InvalidInputError } from "../components/invalidInput";
 import { collidingPaths, FieldOf, mountsCollide } from "../components/validation";
 
 /**
@@ -259,16 +260,13 @@ export interface PlacedService {
 }
 
 /**
- * Stack errors are pulumi.RunError: the CLI prints the message alone, without a stack trace that
- * would bury the field and the fix.
- *
  * Parses raw config values (as `pulumi config` holds them: strings, booleans, parsed JSON) and
  * returns the typed config, or throws one error that lists every problem with its field and fix.
  * A team stack's raw config is parsed with its platform's settings in place of the platform keys.
  */
 export function parseStackConfig(raw: Record<string, unknown>, platform?: PlatformSettings): StackConfig {
     const { config, errors } = checkStackConfig(raw, platform);
-    if (!config) throw new pulumi.RunError(`invalid stack config:\n  - ${errors.join("\n  - ")}`);
+    if (!config) throw new InvalidInputError("invalid stack config", errors);
     return config;
 }
 
