@@ -345,11 +345,11 @@ for (const server of servers) {
         });
 
         it("with Vault stopped, `up` fails clearly; once Vault is back it converges with no duplicates", async () => {
-            h.script("local-env.sh", "stop-vault");
+            h.script("local/env.sh", "stop-vault");
             const failed = h.pulumi("up", "--yes", "--skip-preview", "--stack", stack);
             assert.notEqual(failed.code, 0);
             assert.match(failed.stdout + failed.stderr, /connection refused|cannot reach Vault|dial tcp/i);
-            h.script("local-env.sh", "start-vault");
+            h.script("local/env.sh", "start-vault");
             up();
             h.pulumiOk("preview", "--expect-no-changes", "--stack", stack);
 
@@ -426,7 +426,7 @@ for (const server of servers) {
         });
 
         it("without the token controller, `up` stops with a clear error and writes no Vault config", async () => {
-            h.script("local-env.sh", "stop-controller");
+            h.script("local/env.sh", "stop-controller");
             try {
                 h.writeStackConfig(faultStack, { reviewerNamespace: "vault-auth-nc", authPath: "kubernetes-nc", services: [] });
                 h.pulumiOk("stack", "init", faultStack);
@@ -436,7 +436,7 @@ for (const server of servers) {
                 const config = await h.vaultAdmin().request("GET", "auth/kubernetes-nc/config");
                 assert.notEqual(config.status, 200, "no Vault config with an empty JWT");
             } finally {
-                h.script("local-env.sh", "start-controller");
+                h.script("local/env.sh", "start-controller");
             }
             h.pulumiOk("up", "--yes", "--skip-preview", "--refresh", "--stack", faultStack);
             assert.equal((await h.vaultAdmin().request("GET", "auth/kubernetes-nc/config")).status, 200);

@@ -23,13 +23,13 @@ export class Harness {
 
     /** Builds/links the toolchain, starts the environment (OpenBao or Vault) and loads its .local/env. */
     start(server: "openbao" | "vault", ...flags: string[]): void {
-        this.script("toolchain.sh", "main", ...(server === "vault" ? ["vault-server"] : []));
-        this.script("local-env.sh", "start", "--server", server, ...flags);
+        this.script("toolchain/toolchain.sh", "main", ...(server === "vault" ? ["vault-server"] : []));
+        this.script("local/env.sh", "start", "--server", server, ...flags);
         this.env = { ...process.env, VAULT_K8S_AUTH_LOCAL_DIR: this.localDir, ...readEnvFile(path.join(this.localDir, "env")) };
     }
 
     stop(): void {
-        this.script("local-env.sh", "stop");
+        this.script("local/env.sh", "stop");
     }
 
     script(name: string, ...args: string[]): Run {
@@ -69,7 +69,7 @@ export class Harness {
 
     /** `npm run fleet -- ARGS` (scripts/fleet/fleet.sh) on this environment; does not throw. */
     fleet(...args: string[]): Run {
-        const run = this.exec("bash", [path.join(repoDir, "scripts", "fleet.sh"), ...args], this.env);
+        const run = this.exec("bash", [path.join(repoDir, "scripts", "fleet", "fleet.sh"), ...args], this.env);
         this.transcript.push(run.stdout, run.stderr);
         return run;
     }

@@ -21,7 +21,7 @@ describe("several clusters, one Vault", { timeout: 30 * 60 * 1000 }, () => {
 
     before(() => {
         h.start("openbao");
-        kubeconfigB = h.script("local-env.sh", "start-cluster", "b").stdout.trim().split("\n").pop()!;
+        kubeconfigB = h.script("local/env.sh", "start-cluster", "b").stdout.trim().split("\n").pop()!;
         h.pulumiIn(example, "stack", "init", stack);
         h.pulumiIn(example, "config", "set", "clusterAKubeconfig", h.env.KUBECONFIG!, "--stack", stack);
         h.pulumiIn(example, "config", "set", "clusterBKubeconfig", kubeconfigB, "--stack", stack);

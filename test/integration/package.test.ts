@@ -206,7 +206,7 @@ describe("the components as a package", { timeout: 30 * 60 * 1000 }, () => {
 
         it("a Pulumi YAML program (examples/yaml-service) deploys the chain; the service logs in", async () => {
             // The YAML language host is built only when asked for (the main job does not need it).
-            h.script("toolchain.sh", "yaml");
+            h.script("toolchain/toolchain.sh", "yaml");
             // A copy: its stack file and the package path (`pulumi package add` of this repository) are its own.
             const dir = tempDir("yaml");
             temps.push(dir);

@@ -234,7 +234,7 @@ for (const server of servers) {
             await revocation();
 
             const before = await h.issueJwt("alpha", "alpha", jwtAudience, "30m");
-            h.script("local-env.sh", "rotate-sa-key");
+            h.script("local/env.sh", "rotate-sa-key");
             const after = await h.issueJwt("alpha", "alpha", jwtAudience);
             const refused = await tryLogin("alpha", after);
             assert.equal(refused.ok, false, "a token signed with a key Vault does not know yet is refused");

@@ -7,7 +7,7 @@ import { stackLocks } from "../../scripts/recover/stackLocks";
 import { Harness, repoDir, Run } from "./harness";
 
 // Team state for real: the Pulumi CLI against a PostgreSQL backend (PostgreSQL 15 from Debian's
-// packages, started by `local-env.sh start --backend postgres`), the local cluster and OpenBao. Two
+// packages, started by `local/env.sh start --backend postgres`), the local cluster and OpenBao. Two
 // runs at once, a CLI killed mid-`up`, the database stopped mid-`up`, Vault stopped mid-`destroy`,
 // and a move of state from a file backend, each followed by the README's recovery as written.
 // OpenBao only: locking and recovery are Pulumi's and this project's, not the server's.
@@ -100,7 +100,7 @@ describe("team state on PostgreSQL (OpenBao 2.6.2)", { timeout: 40 * 60 * 1000 }
     };
     /** The README's recovery, exactly as written there. */
     const recover = (stack: string) => {
-        const run = h.script("recover.sh", "--stack", stack);
+        const run = h.script("recover/recover.sh", "--stack", stack);
         h.transcript.push(run.stdout, run.stderr);
         return run.stdout + run.stderr;
     };
@@ -181,13 +181,13 @@ describe("team state on PostgreSQL (OpenBao 2.6.2)", { timeout: 40 * 60 * 1000 }
         h.pulumiOk("stack", "init", "dbdown");
         const run = up("dbdown");
         await whenPolicies("dbdown", 2);
-        h.script("local-env.sh", "stop-postgres");
+        h.script("local/env.sh", "stop-postgres");
         let failed: Run;
         try {
             failed = await run.done;
         } finally {
             // Whatever happens here, the next steps need their database back.
-            h.script("local-env.sh", "start-postgres");
+            h.script("local/env.sh", "start-postgres");
         }
         assert.notEqual(failed.code, 0, "the run ended before PostgreSQL stopped");
         console.log(
@@ -205,12 +205,12 @@ describe("team state on PostgreSQL (OpenBao 2.6.2)", { timeout: 40 * 60 * 1000 }
     it("Vault stopped mid-destroy: destroy fails naming Vault; once it is back, destroy again removes everything", async () => {
         const run = background("destroy", "--yes", "--skip-preview", "--stack", "dbdown");
         for (let i = 0; i < 600 && (await counts("dbdown")).policies > 22; i++) await new Promise((r) => setTimeout(r, 50));
-        h.script("local-env.sh", "stop-vault");
+        h.script("local/env.sh", "stop-vault");
         let failed: Run;
         try {
             failed = await run.done;
         } finally {
-            h.script("local-env.sh", "start-vault");
+            h.script("local/env.sh", "start-vault");
         }
         assert.notEqual(failed.code, 0);
         assert.match(failed.stdout + failed.stderr, /127\.0\.0\.1:\d+|connection refused|vault/i);
@@ -307,12 +307,12 @@ describe("the local default after a crash (file backend, OpenBao 2.6.2)", { time
 
     before(() => h.start("openbao"));
     after(() => {
-        h.script("local-down.sh");
+        h.script("local/down.sh");
         fs.rmSync(h.localDir, { recursive: true, force: true });
     });
 
     it("`npm run local:up` killed mid-up: running it again recovers by itself and every service verifies", async () => {
-        const first = spawn("bash", [path.join(repoDir, "scripts", "local-up.sh")], { cwd: repoDir, env: env() });
+        const first = spawn("bash", [path.join(repoDir, "scripts", "local", "up.sh")], { cwd: repoDir, env: env() });
         let output = "";
         first.stdout.on("data", (d) => (output += d));
         first.stderr.on("data", (d) => (output += d));
@@ -326,7 +326,7 @@ describe("the local default after a crash (file backend, OpenBao 2.6.2)", { time
         const killed = h.exec("pkill", ["-9", "-f", "pulumi up --yes --refresh --stack dev"], env());
         assert.equal(killed.code, 0, `no pulumi up to kill:\n${output}`);
         assert.notEqual(await ended, 0, output);
-        const again = h.script("local-up.sh");
+        const again = h.script("local/up.sh");
         const text = again.stdout + again.stderr;
         console.log(
             `    local:up again: ${text
