@@ -35,6 +35,7 @@
  * `apiPath: false` (like a kv-v2 action) is rejected, since nothing could expand it.
  */
 
+import { InvalidInputError } from "./invalidInput";
 import { comparePriority, formatPattern, intersectPatterns, parsePattern, patternContains, samplePath } from "./policyPatterns";
 
 export const capabilityNames = ["create", "read", "update", "patch", "delete", "list", "sudo", "deny"] as const;
@@ -279,12 +280,10 @@ function ruleErrors(at: string, rule: PolicyRule, kvV2Mounts: readonly string[])
  * and apiPath: false are errors.
  */
 export function checkPolicyRules(field: string, rules: PolicyRule[], kvV2Mounts: readonly string[] = []): string[] {
-    const errors: string[] = [];
     if (rules.length === 0) {
-        errors.push(`${field}: must have at least one rule; a policy that grants nothing gives the service nothing to do.`);
+        return [`${field}: must have at least one rule; a policy that grants nothing gives the service nothing to do.`];
     }
-    rules.forEach((rule, i) => errors.push(...ruleErrors(`${field}[${i}]`, rule, kvV2Mounts)));
-    return errors;
+    return readRules(rules, kvV2Mounts, field).problems;
 }
 
 /**
@@ -332,14 +331,28 @@ function expandValid(rule: PolicyRule, kvV2Mounts: readonly string[]): PolicyPat
         }));
 }
 
-function throwIfErrors(errors: string[]): void {
-    if (errors.length > 0) throw new Error(`cannot render the policy:\n  - ${errors.join("\n  - ")}`);
+function refuseToRender(problems: readonly string[]): void {
+    if (problems.length > 0) throw new InvalidInputError("cannot render the policy", problems);
 }
 
 /** The path stanzas Vault will evaluate for one rule. Throws on a rule checkPolicyRules rejects. */
 export function expandRule(rule: PolicyRule, kvV2Mounts: readonly string[]): PolicyPath[] {
-    throwIfErrors(ruleErrors("rule", rule, kvV2Mounts));
+    refuseToRender(ruleErrors("rule", rule, kvV2Mounts));
     return expandValid(rule, kvV2Mounts);
+}
+
+/**
+ * The problems of rules, and when they have none, what they render to: each rule's own checks
+ * first, then the fold's refusals (policyPaths). checkPolicyRules reports the problems before
+ * anything is registered; the component renders the stanzas of rules it has checked.
+ */
+function readRules(
+    rules: readonly PolicyRule[],
+    kvV2Mounts: readonly string[],
+    field: string,
+): { problems: string[]; stanzas: PolicyPath[] } {
+    const problems = rules.flatMap((rule, i) => ruleErrors(`${field}[${i}]`, rule, kvV2Mounts));
+    return problems.length > 0 ? { problems, stanzas: [] } : foldRules(rules, kvV2Mounts, field);
 }
 
 /**
@@ -354,10 +367,18 @@ export function expandRule(rule: PolicyRule, kvV2Mounts: readonly string[]): Pol
  * `field` names the rules in those messages. The same rules always render the same document.
  */
 export function policyPaths(rules: readonly PolicyRule[], kvV2Mounts: readonly string[], field = "rules"): PolicyPath[] {
-    throwIfErrors([
-        ...checkKvV2Mounts("kvV2Mounts", kvV2Mounts),
-        ...rules.flatMap((rule, i) => ruleErrors(`${field}[${i}]`, rule, kvV2Mounts)),
-    ]);
+    refuseToRender(checkKvV2Mounts("kvV2Mounts", kvV2Mounts));
+    const { problems, stanzas } = readRules(rules, kvV2Mounts, field);
+    refuseToRender(problems);
+    return stanzas;
+}
+
+/** The fold policyPaths describes, of rules that passed their own checks: the stanzas, or why they cannot be folded. */
+function foldRules(
+    rules: readonly PolicyRule[],
+    kvV2Mounts: readonly string[],
+    field: string,
+): { problems: string[]; stanzas: PolicyPath[] } {
     // The rules' own stanzas, the same path's grants merged, each with the rules it came from.
     const own = new Map<string, { caps: Set<Capability>; from: Set<number> }>();
     rules.forEach((rule, i) => {
@@ -368,7 +389,13 @@ export function policyPaths(rules: readonly PolicyRule[], kvV2Mounts: readonly s
             own.set(p.path, entry);
         }
     });
-    const { patterns, errors } = closeUnderOverlap([...own.keys()], (a, b) => sameGrants(own.get(a)?.caps, own.get(b)?.caps));
+    const { patterns, errors, tooMany } = closeUnderOverlap([...own.keys()], (a, b) => sameGrants(own.get(a)?.caps, own.get(b)?.caps));
+    if (tooMany) {
+        return {
+            problems: [`${field}: the rules overlap into more than ${maxStanzas} patterns; split them over fewer, less entangled paths.`],
+            stanzas: [],
+        };
+    }
     const grantsOn = (pattern: string): Set<Capability> => {
         const caps = new Set<Capability>();
         for (const [outer, entry] of own) if (patternContains(outer, pattern)) entry.caps.forEach((c) => caps.add(c));
@@ -393,11 +420,14 @@ export function policyPaths(rules: readonly PolicyRule[], kvV2Mounts: readonly s
             }
         }
     }
-    throwIfErrors([...new Set(refusals)]);
-    return [...stanzas]
-        .filter(([, caps]) => caps.size > 0)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([path, caps]) => ({ path, capabilities: caps.has("deny") ? ["deny"] : capabilityNames.filter((c) => caps.has(c)) }));
+    if (refusals.length > 0) return { problems: [...new Set(refusals)], stanzas: [] };
+    return {
+        problems: [],
+        stanzas: [...stanzas]
+            .filter(([, caps]) => caps.size > 0)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+            .map(([path, caps]) => ({ path, capabilities: caps.has("deny") ? ["deny"] : capabilityNames.filter((c) => caps.has(c)) })),
+    };
 }
 
 /** At most this many stanzas: rules that overlap more than this are refused, not rendered slowly. */
@@ -414,7 +444,7 @@ function sameGrants(a: Set<Capability> | undefined, b: Set<Capability> | undefin
 function closeUnderOverlap(
     start: string[],
     grantSame: (a: string, b: string) => boolean,
-): { patterns: string[]; errors: { a: string; b: string }[] } {
+): { patterns: string[]; errors: { a: string; b: string }[]; tooMany: boolean } {
     const patterns = [...new Set(start)];
     const known = new Set(patterns);
     const errors: { a: string; b: string }[] = [];
@@ -428,22 +458,28 @@ function closeUnderOverlap(
             }
             const p = formatPattern(overlap);
             if (known.has(p)) continue;
-            if (patterns.length >= maxStanzas) {
-                throw new Error(
-                    `cannot render the policy:\n  - its rules overlap into more than ${maxStanzas} patterns; split them over fewer, less entangled paths.`,
-                );
-            }
+            if (patterns.length >= maxStanzas) return { patterns, errors, tooMany: true };
             known.add(p);
             patterns.push(p);
         }
     }
-    return { patterns, errors };
+    return { patterns, errors, tooMany: false };
 }
 
 /** The policy as Vault's JSON policy syntax: {"path": {"<path>": {"capabilities": [...]}}}. Throws like policyPaths. */
 export function renderPolicy(rules: readonly PolicyRule[], kvV2Mounts: readonly string[], field = "rules"): string {
-    const document = {
-        path: Object.fromEntries(policyPaths(rules, kvV2Mounts, field).map((p) => [p.path, { capabilities: p.capabilities }])),
-    };
-    return JSON.stringify(document, null, 2);
+    return documentOf(policyPaths(rules, kvV2Mounts, field));
+}
+
+/**
+ * The document of rules the caller has checked (checkPolicyRules, checkKvV2Mounts): ServiceAccess
+ * renders its validated args with it, without checking them again.
+ * @internal
+ */
+export function renderCheckedPolicy(rules: readonly PolicyRule[], kvV2Mounts: readonly string[]): string {
+    return documentOf(foldRules(rules, kvV2Mounts, "rules").stanzas);
+}
+
+function documentOf(stanzas: readonly PolicyPath[]): string {
+    return JSON.stringify({ path: Object.fromEntries(stanzas.map((p) => [p.path, { capabilities: p.capabilities }])) }, null, 2);
 }

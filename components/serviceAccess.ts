@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { kubernetesAuthBackendDefaults } from "./kubernetesAuthBackend";
-import { renderPolicy } from "./policyDocument";
+import { renderCheckedPolicy } from "./policyDocument";
 import { kvV2MountsOf, MountType, serviceAccessDefaults, ServiceAccessArgs, validateServiceAccessArgs } from "./serviceAccessArgs";
 import { serviceRole } from "./serviceRole";
 import { throwIfInvalid } from "./invalidInput";
@@ -68,7 +68,7 @@ export class ServiceAccess extends pulumi.ComponentResource {
               )
             : undefined;
 
-        const document = renderPolicy(args.rules, kvV2MountsOf(args));
+        const document = renderCheckedPolicy(args.rules, kvV2MountsOf(args));
         const policy = new vault.Policy(
             `${name}-policy`,
             { name: args.policyName ?? name, policy: document },

@@ -324,7 +324,7 @@ describe("policy rule checks", () => {
         });
         assert.throws(
             () => expandRule({ path: "my-app/*", capabilities: ["undelete-versions"] }, []),
-            /^Error: cannot render the policy:\n {2}- rule\.capabilities: "undelete-versions"/,
+            /^InvalidInputError: cannot render the policy:\n {2}- rule\.capabilities: "undelete-versions"/,
         );
     });
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { captureOptions, find, installMocks, parentTypes, promiseOf, Registered, settle, urnOf } from "../support/mocks";
 import { nonEmpty } from "../support/assertions";
@@ -168,6 +169,35 @@ describe("ServiceAccess input checks", () => {
     it("rejects a namespace that is not DNS-1123", () =>
         rejects({ namespace: "My_App" }, /- namespace: "My_App" is not a valid Kubernetes namespace name/));
     it("rejects a missing namespace", () => rejects({ namespace: undefined }, /- namespace: is missing/));
+    it("reports every problem under its argument path, as InputPropertiesError (other languages show them field by field)", () => {
+        const bad = { ...good, namespace: "My_App", rules: [{ path: "/my-app/*", capabilities: ["read"] }] } as ServiceAccessArgs;
+        const error = (() => {
+            try {
+                new ServiceAccess("svc", bad);
+            } catch (e) {
+                return e;
+            }
+        })();
+        assert.ok(pulumi.InputPropertiesError.isInstance(error), "an InputPropertiesError");
+        assert.deepEqual([...new Set(error.errors.map((e) => e.propertyPath))], ["namespace", "rules[0].path"]);
+        assert.match(
+            error.errors.find((e) => e.propertyPath === "rules[0].path")!.reason,
+            /^"\/my-app\/\*" starts with "\/"; Vault paths are relative, write "my-app\/\*"\.$/,
+        );
+        // The Node.js host prints a RunError's message alone: the fields and fixes, no stack trace.
+        assert.ok(pulumi.RunError.isInstance(error));
+        assert.match(error.message, /^ServiceAccess "svc": invalid input:\n {2}- namespace: "My_App"/);
+    });
+    it("refuses, before registering anything, rules whose union Vault's priority would not keep", () =>
+        rejects(
+            {
+                rules: [
+                    { path: "my-app/*", capabilities: ["read"] },
+                    { path: "my-app/+/c*", capabilities: ["update"] },
+                ],
+            },
+            /- rules\[0\] "my-app\/\*" and rules\[1\] "my-app\/\+\/c\*": on "my-app\/probe\/cverify-probe" Vault applies the broader pattern/,
+        ));
     it("rejects a ServiceAccount name that is not DNS-1123", () =>
         rejects({ serviceAccountName: "App SA" }, /serviceAccountName: "App SA" is not a valid Kubernetes object name/));
     it("rejects a role name with a slash", () => rejects({ roleName: "team/app" }, /roleName: "team\/app" is not a valid Vault role name/));

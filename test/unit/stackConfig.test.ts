@@ -22,6 +22,36 @@ describe("stack config", () => {
         assert.deepEqual([cfg.services[0].tokenTtl, cfg.services[0].tokenMaxTtl], [900, 86400]);
     });
 
+    it("reports every problem under the stack key the user wrote, as InputPropertiesError", () => {
+        const error = (() => {
+            try {
+                parseStackConfig({ authPath: "auth/k8s", services: [{ ...svc("a"), namespace: "A_B" }] });
+            } catch (e) {
+                return e;
+            }
+        })();
+        assert.ok(pulumi.InputPropertiesError.isInstance(error) && pulumi.RunError.isInstance(error));
+        assert.deepEqual(
+            error.errors.map((e) => e.propertyPath),
+            ["authPath", "services[0] (a).namespace"],
+        );
+        assert.match(error.message, /^invalid stack config:\n {2}- authPath: "auth\/k8s" is under "auth\/"/);
+    });
+    it("refuses a service's rules whose union Vault's priority would not keep, before anything is registered", () =>
+        rejects(
+            {
+                services: [
+                    {
+                        ...svc("a"),
+                        rules: [
+                            { path: "a/*", capabilities: ["read"] },
+                            { path: "a/+/c*", capabilities: ["update"] },
+                        ],
+                    },
+                ],
+            },
+            /services\[0\] \(a\)\.rules\[0\] "a\/\*" and services\[0\] \(a\)\.rules\[1\] "a\/\+\/c\*": on "a\/probe\/cverify-probe" Vault applies the broader pattern/,
+        ));
     it("rejects an unknown top-level key", () => rejects({ authPth: "k8s" }, /unknown key\(s\) "authPth"; check the spelling/));
     it("rejects a misspelt service field", () =>
         rejects({ services: [svc("a", { tokenTll: 60 })] }, /services\[0\]: unknown key\(s\) "tokenTll"/));
