@@ -1,5 +1,5 @@
-// Regenerates Pulumi.yaml's config declarations and the README's configuration tables from the
-// stack's config schema and the components' doc comments (see scripts/docs/configDocs.ts).
+// Regenerates Pulumi.yaml's config declarations and the configuration tables of docs/configuration.md
+// from the stack's config schema and the components' doc comments (see scripts/docs/configDocs.ts).
 import { generatedConfigDocs, writeConfigDocs } from "./configDocs";
 
 generatedConfigDocs().then((files) => {

@@ -2,9 +2,9 @@
  * What a service's configured rules promise, derived from the config alone, as the oracle `verify`
  * holds Vault to. It does not use the component's rendering (policyDocument.ts): it restates, from
  * Vault's own documentation, which API path and capability each thing a rule names needs, and
- * what a list of rules means (the union of its grants, a deny winning: README "Policies and
- * kv-v2"). If the rendering drifts from what the rules mean, the capabilities Vault reports stop
- * matching these expectations.
+ * what a list of rules means (the union of its grants, a deny winning: docs/configuration.md
+ * "Policies and kv-v2"). If the rendering drifts from what the rules mean, the capabilities Vault
+ * reports stop matching these expectations.
  */
 import { kvV2MountsOf, ServiceMountArgs } from "../../components/serviceAccessArgs";
 
@@ -101,8 +101,9 @@ export function probePath(pattern: string): string {
 }
 
 /**
- * What the rules allow on a concrete path, as the README defines a list of rules: the union of what
- * every matching rule grants, and nothing (["deny"]) where one of them denies or none grants.
+ * What the rules allow on a concrete path, as docs/configuration.md defines a list of rules: the
+ * union of what every matching rule grants, and nothing (["deny"]) where one of them denies or none
+ * grants.
  */
 export function allowedOn(path: string, grants: readonly Grant[]): string[] {
     const caps = new Set(grants.filter((g) => policyPathMatches(g.pattern, path)).flatMap((g) => [...g.capabilities]));

@@ -169,7 +169,7 @@ for (const server of servers) {
         });
 
         it("a service moved from one team's file to another's in one run: the giving stack runs first, the service logs in", () => {
-            // No mount or namespace of its own: those would be kept behind by the giving stack (see the README).
+            // No mount or namespace of its own: those would be kept behind by the giving stack (see docs/fleet.md).
             const [reports, payments] = [readTeam("reports"), readTeam("payments")];
             const mover = {
                 name: "mover",

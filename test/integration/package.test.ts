@@ -131,13 +131,13 @@ describe("the components as a package", { timeout: 30 * 60 * 1000 }, () => {
             assert.equal(sa.rules.type, "array");
         });
 
-        it("flags no output secret, the reviewer JWT included (as the README says): its value is secret, not its schema", () => {
+        it("flags no output secret, the reviewer JWT included (as docs/reuse.md says): its value is secret, not its schema", () => {
             const reviewerJwt = schema.resources[`${pkg}:index:TokenReviewer`].properties!.reviewerJwt;
             assert.ok(reviewerJwt, "TokenReviewer outputs reviewerJwt");
             assert.notEqual(
                 reviewerJwt.secret,
                 true,
-                "the schema now marks reviewerJwt secret: update the README (From any Pulumi language)",
+                "the schema now marks reviewerJwt secret: update docs/reuse.md (From any Pulumi language)",
             );
             for (const r of Object.values(schema.resources)) {
                 for (const p of [...Object.values(r.inputProperties ?? {}), ...Object.values(r.properties ?? {})])

@@ -35,7 +35,7 @@ describe("the policy pack in real previews", { timeout: 30 * 60 * 1000 }, () => 
         fs.rmSync(h.localDir, { recursive: true, force: true });
     });
 
-    it("passes the dev stack, also with the example policy config (the README's command)", () => {
+    it("passes the dev stack, also with the example policy config (docs/pull-request-checks.md's command)", () => {
         for (const config of [[], ["--policy-pack-config", path.join(policyPack, "config.example.json")]]) {
             const run = h.pulumiOk("preview", "--stack", devStack, "--policy-pack", policyPack, ...config);
             assert.match(run.stdout + run.stderr, /vault-k8s-auth/);

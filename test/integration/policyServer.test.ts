@@ -11,7 +11,7 @@ import { Harness, repoDir } from "./harness";
 // The policies proven by the servers themselves: generated rule sets (test/support/policyRuleSets.ts)
 // are rendered, written to OpenBao and to Vault 1.14 as a policy, and a token holding only that
 // policy is asked about (sys/capabilities) on every probe path. The server's answer must be what the
-// rules promise (README "Policies and kv-v2": the union of their grants, a deny winning) and what
+// rules promise (docs/configuration.md "Policies and kv-v2": the union of their grants, a deny winning) and what
 // verify's oracle expects, and the policy pack's kv-v2 rule must pass the document. A failure is
 // shrunk to a minimal rule set and printed with its seed; VAULT_K8S_AUTH_POLICY_SEED=<seed> replays it.
 

@@ -9,7 +9,7 @@ import { Harness, repoDir, Run } from "./harness";
 // Team state for real: the Pulumi CLI against a PostgreSQL backend (PostgreSQL 15 from Debian's
 // packages, started by `local/env.sh start --backend postgres`), the local cluster and OpenBao. Two
 // runs at once, a CLI killed mid-`up`, the database stopped mid-`up`, Vault stopped mid-`destroy`,
-// and a move of state from a file backend, each followed by the README's recovery as written.
+// and a move of state from a file backend, each followed by docs/team-state.md's recovery as written.
 // OpenBao only: locking and recovery are Pulumi's and this project's, not the server's.
 
 const lockMessage =
@@ -98,7 +98,7 @@ describe("team state on PostgreSQL (OpenBao 2.6.2)", { timeout: 40 * 60 * 1000 }
             await h.vaultAdmin().withToken(token).revokeSelf();
         }
     };
-    /** The README's recovery, exactly as written there. */
+    /** docs/team-state.md's recovery, exactly as written there. */
     const recover = (stack: string) => {
         const run = h.script("recover/recover.sh", "--stack", stack);
         h.transcript.push(run.stdout, run.stderr);
@@ -234,7 +234,7 @@ describe("team state on PostgreSQL (OpenBao 2.6.2)", { timeout: 40 * 60 * 1000 }
         // A secret in config and in state: the cluster's kubeconfig.
         file("config", "set", "--secret", "kubeconfig", kubeconfig, "--stack", "moved");
         file("up", "--yes", "--skip-preview", "--stack", "moved");
-        // The README's commands, as written there.
+        // docs/team-state.md's commands, as written there.
         file("stack", "export", "--stack", "moved", "--file", path.join(h.localDir, "moved.json"));
         h.pulumiOk("stack", "init", "moved");
         h.pulumiOk("stack", "import", "--stack", "moved", "--file", path.join(h.localDir, "moved.json"));
@@ -266,7 +266,7 @@ describe("team state on PostgreSQL (OpenBao 2.6.2)", { timeout: 40 * 60 * 1000 }
             probes.map((p) => caps[p]),
             [["update"], ["update"], ["deny"], ["deny"], ["deny"]],
         );
-        // The README's commands: the secrets provider's own token (VAULT_SERVER_TOKEN) beside the vault provider's (VAULT_TOKEN).
+        // docs/team-state.md's commands: the secrets provider's own token (VAULT_SERVER_TOKEN) beside the vault provider's (VAULT_TOKEN).
         const withStateToken = { ...h.env, VAULT_SERVER_TOKEN: stateToken };
         const run = (...args: string[]) => {
             const r = h.pulumiWith(withStateToken, ...args);

@@ -96,7 +96,7 @@ export function probePaths(rules: readonly PolicyRule[]): string[] {
 }
 
 /**
- * What the rules promise on a path, stated from the README alone: the kv-v2 expansion table, then
+ * What the rules promise on a path, stated from docs/configuration.md alone: the kv-v2 expansion table, then
  * the union of every matching rule's grants, nothing where one denies. Sorted, ["deny"] for nothing.
  */
 export function promised(rules: readonly PolicyRule[], path: string): string[] {
@@ -116,7 +116,7 @@ export function promised(rules: readonly PolicyRule[], path: string): string[] {
     return caps.size === 0 || caps.has("deny") ? ["deny"] : [...caps].sort();
 }
 
-/** The README's kv-v2 table: what each rule capability on a logical path grants, endpoint by endpoint. */
+/** docs/configuration.md's kv-v2 table: what each rule capability on a logical path grants, endpoint by endpoint. */
 const kvV2Table: Record<string, [string, string][]> = {
     create: [["data", "create"]],
     read: [["data", "read"]],

@@ -5,15 +5,16 @@ import { describe, it } from "node:test";
 import { parse } from "yaml";
 import { configKeys, serviceConfigKeys, stackConfigSchema } from "../../stack/config";
 import { serviceAccessDefaults } from "../../components/serviceAccessArgs";
-import { generatedConfigDocs } from "../../scripts/docs/configDocs";
+import { configPage, generatedConfigDocs } from "../../scripts/docs/configDocs";
 import { repoDir } from "../../scripts/lib/repo";
 
 // The config schema (stack/config.ts) and ServiceAccessArgs' doc comments are the one source of
-// each key's type, default and description; Pulumi.yaml's declarations and the README's tables are
-// generated from them. A key added, renamed or re-described in one place only fails here.
+// each key's type, default and description; Pulumi.yaml's declarations and the tables of
+// docs/configuration.md are generated from them. A key added, renamed or re-described in one place
+// only fails here.
 
 describe("config declarations", () => {
-    for (const file of ["Pulumi.yaml", "README.md"]) {
+    for (const file of ["Pulumi.yaml", configPage]) {
         it(`${file} is what npm run docs:config generates`, async () => {
             const generated = (await generatedConfigDocs()).find((f) => f.file === file)!;
             assert.ok(generated.committed === generated.generated, `${file} is out of step with its source: run npm run docs:config`);
@@ -46,9 +47,9 @@ describe("config declarations", () => {
         }
     });
 
-    it("the README documents every key and every service field, with the defaults the component applies", () => {
-        const readme = fs.readFileSync(path.join(repoDir, "README.md"), "utf8");
-        const row = (key: string) => readme.split("\n").find((l) => l.startsWith(`| \`${key}\``)) ?? "";
+    it("docs/configuration.md documents every key and every service field, with the defaults the component applies", () => {
+        const page = fs.readFileSync(path.join(repoDir, configPage), "utf8");
+        const row = (key: string) => page.split("\n").find((l) => l.startsWith(`| \`${key}\``)) ?? "";
         assert.deepEqual(
             [...configKeys, ...serviceConfigKeys].filter((k) => row(k) === ""),
             [],
