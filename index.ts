@@ -30,7 +30,7 @@ export = async () => {
         return teamStackOutputs(platform.name, platform.authBackend, services);
     }
 
-    // Steps 1-3 as the reviewer mode has them (README "Reviewer modes"). "secret" is the guide's:
+    // Steps 1-3 as the reviewer mode has them (docs/reviewer-modes.md). "secret" is the guide's:
     // the reviewer ServiceAccount, its auth-delegator binding and its token Secret, whose JWT Vault
     // presents to TokenReview. "client-jwt": a ClusterRole each service's account is bound to, since
     // Vault presents the service's own token. "jwt": nothing in the cluster; Vault checks signatures

@@ -1,5 +1,5 @@
 /**
- * How Vault checks a service's ServiceAccount token at login (README "Reviewer modes"):
+ * How Vault checks a service's ServiceAccount token at login (docs/reviewer-modes.md):
  * - `secret`: the guide's way. Vault presents a reviewer account's long-lived token (from a token
  *   Secret) to the TokenReview API.
  * - `client-jwt`: Vault presents each client's own token to the TokenReview API. There is no

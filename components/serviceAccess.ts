@@ -104,7 +104,7 @@ export class ServiceAccess extends pulumi.ComponentResource {
     }
 }
 
-/** Where a pod finds a token with the role's audience: a projected serviceAccountToken volume (see README). */
+/** Where a pod finds a token with the role's audience: a projected serviceAccountToken volume (docs/reuse.md). */
 export const audienceTokenPath = "/var/run/secrets/vault/token";
 
 /**

@@ -24,7 +24,7 @@ export interface ServiceAccountIssuer {
 /**
  * Reads the service-account issuer and its public keys from the API server (its OIDC discovery
  * document and /openid/v1/jwks), for reviewerMode "jwt". Run it on every `pulumi up`, so a key the
- * cluster adds reaches Vault (README "Key rotation"). Vault itself never needs to reach the cluster.
+ * cluster adds reaches Vault (docs/reviewer-modes.md, "Key rotation"). Vault itself never needs to reach the cluster.
  */
 export async function readServiceAccountIssuer(api: ApiServerAccess): Promise<ServiceAccountIssuer> {
     const discovery = (await getJson(api, "/.well-known/openid-configuration")) as { issuer?: string };

@@ -81,7 +81,7 @@ export function resolveCluster(cfg: StackConfig, env: NodeJS.ProcessEnv = proces
 /**
  * The cluster's service-account issuer and signing keys, for reviewerMode "jwt": config issuer and
  * pemKeys when both are set, else read from the API server through the kubeconfig on every run, so
- * that a key the cluster adds reaches Vault with the next `pulumi up` (README "Key rotation").
+ * that a key the cluster adds reaches Vault with the next `pulumi up` (docs/reviewer-modes.md, "Key rotation").
  */
 export function serviceAccountIssuer(
     cfg: Pick<StackConfig, "issuer" | "pemKeys" | "kubeContext">,

@@ -83,7 +83,7 @@ const service = z.strictObject({
     aliasNameSource: oneOf(AliasNameSource, "an alias name source").optional(),
 });
 
-// Each key's description is written here once: Pulumi.yaml's declarations and the README's tables
+// Each key's description is written here once: Pulumi.yaml's declarations and the tables of docs/configuration.md
 // are generated from it (npm run docs:config; a unit test keeps them in step).
 const stackConfig = z.strictObject({
     kubeconfig: z
@@ -189,7 +189,7 @@ type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] ext
 const serviceFieldsMatchArgs: SameKeys<Omit<ServiceConfig, "name">, Omit<ServiceAccessArgs, StackWideArgs>> = true;
 void serviceFieldsMatchArgs;
 
-/** The schemas themselves: Pulumi.yaml's declarations and the README's tables are generated from them. */
+/** The schemas themselves: Pulumi.yaml's declarations and the tables of docs/configuration.md are generated from them. */
 export const stackConfigSchema = stackConfig;
 export const serviceConfigSchema = service;
 
@@ -320,7 +320,7 @@ function describeIssue(issue: z.core.$ZodIssue, under: PropertyKey[] = []): stri
 const typeExamples: Record<string, string> = {
     string: "a string",
     array: "a list ([a, b, …])",
-    object: "an object of named fields (see the README's Configuration)",
+    object: "an object of named fields (see docs/configuration.md)",
     boolean: "true or false",
     number: "a number",
 };
@@ -329,7 +329,7 @@ const typeExamples: Record<string, string> = {
 function plainIssue(issue: z.core.$ZodIssue): string {
     if (issue.code === "invalid_type") {
         const received = /received (\w+)/.exec(issue.message)?.[1] ?? "something else";
-        if (received === "undefined") return `is missing; add it (the README's Configuration lists every key and field).`;
+        if (received === "undefined") return `is missing; add it (docs/configuration.md lists every key and field).`;
         const got = received === "array" ? "a list" : received === "object" ? "an object" : received;
         return `must be ${typeExamples[issue.expected] ?? issue.expected}, not ${got}; write it so.`;
     }

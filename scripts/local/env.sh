@@ -3,20 +3,20 @@
 # RBAC, service-account issuer and keys), kube-controller-manager (service-account token controller)
 # and a Vault server (file storage, initialised and unsealed here, so it survives a restart).
 #
-#   local-env.sh start [--server openbao|vault] [--backend file|postgres] [--no-token-controller]
+#   scripts/local/env.sh start [--server openbao|vault] [--backend file|postgres] [--no-token-controller]
 #                                                start everything, wait until healthy, write .local/env
 #                                                (server: OpenBao 2.6.2, the default, or Vault 1.14.1;
 #                                                backend: Pulumi state in .local/pulumi-state, the default,
 #                                                or in a PostgreSQL 15 of its own on loopback)
-#   local-env.sh stop                            stop everything started here (pid files)
-#   local-env.sh start-cluster NAME              another API server + token controller (own CA, signing
+#   scripts/local/env.sh stop                            stop everything started here (pid files)
+#   scripts/local/env.sh start-cluster NAME              another API server + token controller (own CA, signing
 #                                                key, etcd prefix); prints its kubeconfig
-#   local-env.sh stop-vault | start-vault        stop / restart (and unseal) only Vault
-#   local-env.sh stop-postgres | start-postgres  stop / restart only PostgreSQL (--backend postgres)
-#   local-env.sh stop-controller | start-controller
-#   local-env.sh rotate-sa-key                   a new service-account signing key: the API server restarts
+#   scripts/local/env.sh stop-vault | start-vault        stop / restart (and unseal) only Vault
+#   scripts/local/env.sh stop-postgres | start-postgres  stop / restart only PostgreSQL (--backend postgres)
+#   scripts/local/env.sh stop-controller | start-controller
+#   scripts/local/env.sh rotate-sa-key                   a new service-account signing key: the API server restarts
 #                                                signing with it and still accepting every earlier key
-#   local-env.sh status
+#   scripts/local/env.sh status
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 
@@ -320,7 +320,7 @@ stop)
     ;;
 start-cluster)
     # Another cluster beside the first (same etcd, own prefix, own CA and signing key); prints its kubeconfig.
-    [[ ${2:-} =~ ^[a-z0-9]+$ ]] || die "usage: local-env.sh start-cluster NAME (lower-case letters and digits)"
+    [[ ${2:-} =~ ^[a-z0-9]+$ ]] || die "usage: scripts/local/env.sh start-cluster NAME (lower-case letters and digits)"
     load_ports
     CLUSTER_DIR=$STATE/cluster-$2 SUFFIX=-$2 APISERVER_PORT=$(free_port)
     mkdir -p "$CLUSTER_DIR"

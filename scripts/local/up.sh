@@ -2,7 +2,7 @@
 # The main job on the local default: toolchain, local cluster + OpenBao (unless KUBECONFIG and
 # VAULT_ADDR already point at real ones), the `dev` stack in a file backend inside the project,
 # `pulumi up`, then a real login check of every service.
-#   local-up.sh [--server openbao|vault] [--backend file|postgres]
+#   scripts/local/up.sh [--server openbao|vault] [--backend file|postgres]
 # After a crash (a killed run, a lock left behind) it first recovers the stack: see scripts/recover/recover.ts.
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"

@@ -148,7 +148,7 @@ describe("generated bad stack config", () => {
             'services[0].tokenTtl: must be a number of seconds or a duration such as "90s", "15m", "1h", "7d".',
         ]);
         assert.deepEqual(errors({ services: [{ ...service("a"), namespace: undefined }] }), [
-            "services[0].namespace: is missing; add it (the README's Configuration lists every key and field).",
+            "services[0].namespace: is missing; add it (docs/configuration.md lists every key and field).",
         ]);
     });
 
