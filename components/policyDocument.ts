@@ -36,6 +36,7 @@
  */
 
 import { InvalidInputError } from "./invalidInput";
+import { mountsCollide } from "./validation";
 import { comparePriority, formatPattern, intersectPatterns, parsePattern, patternContains, samplePath } from "./policyPatterns";
 
 export const capabilityNames = ["create", "read", "update", "patch", "delete", "list", "sudo", "deny"] as const;
@@ -79,7 +80,7 @@ export interface PolicyRule {
 }
 
 /** One `path` stanza of the rendered document, as Vault evaluates it. */
-export interface PolicyPath {
+export interface PolicyStanza {
     path: string;
     capabilities: Capability[];
 }
@@ -300,7 +301,7 @@ export function checkKvV2Mounts(field: string, kvV2Mounts: readonly string[]): s
             if (a === "" || b === "") continue;
             if (a === b) {
                 errors.push(`${field}[${j}]: "${kvV2Mounts[j]}" is listed twice (also ${field}[${i}]); remove one.`);
-            } else if (b.startsWith(`${a}/`) || a.startsWith(`${b}/`)) {
+            } else if (mountsCollide(a, b)) {
                 const [outer, inner] = b.startsWith(`${a}/`) ? [a, b] : [b, a];
                 errors.push(
                     `${field}[${j}]: "${kvV2Mounts[j]}" and ${field}[${i}] "${kvV2Mounts[i]}" are nested ("${inner}" lies under "${outer}"), which Vault refuses ("path is already in use"); list only the mount that exists, or move one of them to a path outside the other.`,
@@ -312,7 +313,7 @@ export function checkKvV2Mounts(field: string, kvV2Mounts: readonly string[]): s
 }
 
 /** Expands a rule already known to be valid. */
-function expandValid(rule: PolicyRule, kvV2Mounts: readonly string[]): PolicyPath[] {
+function expandValid(rule: PolicyRule, kvV2Mounts: readonly string[]): PolicyStanza[] {
     const reading = readPath("rule", rule, kvV2Mounts) as Reading;
     if (reading.kind !== "logical") {
         return [{ path: rule.path, capabilities: capabilityNames.filter((c) => rule.capabilities.includes(c)) }];
@@ -336,7 +337,7 @@ function refuseToRender(problems: readonly string[]): void {
 }
 
 /** The path stanzas Vault will evaluate for one rule. Throws on a rule checkPolicyRules rejects. */
-export function expandRule(rule: PolicyRule, kvV2Mounts: readonly string[]): PolicyPath[] {
+export function expandRule(rule: PolicyRule, kvV2Mounts: readonly string[]): PolicyStanza[] {
     refuseToRender(ruleErrors("rule", rule, kvV2Mounts));
     return expandValid(rule, kvV2Mounts);
 }
@@ -350,7 +351,7 @@ function readRules(
     rules: readonly PolicyRule[],
     kvV2Mounts: readonly string[],
     field: string,
-): { problems: string[]; stanzas: PolicyPath[] } {
+): { problems: string[]; stanzas: PolicyStanza[] } {
     const problems = rules.flatMap((rule, i) => ruleErrors(`${field}[${i}]`, rule, kvV2Mounts));
     return problems.length > 0 ? { problems, stanzas: [] } : foldRules(rules, kvV2Mounts, field);
 }
@@ -366,7 +367,7 @@ function readRules(
  * Throws, listing every problem, on rules checkPolicyRules rejects or mounts checkKvV2Mounts rejects;
  * `field` names the rules in those messages. The same rules always render the same document.
  */
-export function policyPaths(rules: readonly PolicyRule[], kvV2Mounts: readonly string[], field = "rules"): PolicyPath[] {
+export function policyPaths(rules: readonly PolicyRule[], kvV2Mounts: readonly string[], field = "rules"): PolicyStanza[] {
     refuseToRender(checkKvV2Mounts("kvV2Mounts", kvV2Mounts));
     const { problems, stanzas } = readRules(rules, kvV2Mounts, field);
     refuseToRender(problems);
@@ -378,7 +379,7 @@ function foldRules(
     rules: readonly PolicyRule[],
     kvV2Mounts: readonly string[],
     field: string,
-): { problems: string[]; stanzas: PolicyPath[] } {
+): { problems: string[]; stanzas: PolicyStanza[] } {
     // The rules' own stanzas, the same path's grants merged, each with the rules it came from.
     const own = new Map<string, { caps: Set<Capability>; from: Set<number> }>();
     rules.forEach((rule, i) => {
@@ -480,6 +481,6 @@ export function renderCheckedPolicy(rules: readonly PolicyRule[], kvV2Mounts: re
     return documentOf(foldRules(rules, kvV2Mounts, "rules").stanzas);
 }
 
-function documentOf(stanzas: readonly PolicyPath[]): string {
+function documentOf(stanzas: readonly PolicyStanza[]): string {
     return JSON.stringify({ path: Object.fromEntries(stanzas.map((p) => [p.path, { capabilities: p.capabilities }])) }, null, 2);
 }

@@ -19,7 +19,7 @@ export const serviceAccountNameClaim = "/kubernetes.io/serviceaccount/name";
  */
 export function isJwtLoginRole(type: string, props: ResourceValidationArgs["props"]): boolean {
     if (type !== jwtAuthBackendRoleType || !("roleType" in props)) return false;
-    const roleType = known(() => props.roleType);
+    const roleType = readIfKnown(() => props.roleType);
     return roleType === undefined || roleType === "jwt";
 }
 
@@ -55,7 +55,7 @@ export function claimValues(value: unknown): string[] {
  * (and would then skip the whole check with an advisory note). Use this only where an unknown value can
  * safely count as "not set"; mandatory facts are read directly so preview says the check could not run.
  */
-export function known<T>(read: () => T): T | undefined {
+export function readIfKnown<T>(read: () => T): T | undefined {
     try {
         return read();
     } catch (e) {

@@ -1,6 +1,6 @@
 import { ResourceValidation, ResourceValidationPolicy, StackValidation, StackValidationPolicy } from "@pulumi/policy";
-import { known, quoted, stringList } from "./common";
-import { policyStanzasOf, Stanza } from "./policyDocument";
+import { readIfKnown, quoted, stringList } from "./common";
+import { policyStanzasOf, PolicyStanza } from "./policyStanzas";
 
 export const mountType = "vault:index/mount:Mount";
 
@@ -31,16 +31,17 @@ export function kvV2Split(path: string): { mount: string; endpoint: "data" | "me
 /** Known kv-v2 mounts, each with how the pack knows it is one (the messages say it). */
 export type KvV2Mounts = Map<string, string>;
 
-const trimSlashes = (p: string) => p.trim().replace(/^\/+|\/+$/g, "");
+/** A mount as a config lists it, without surrounding whitespace or slashes. */
+const mountPathOf = (p: string) => p.trim().replace(/^\/+|\/+$/g, "");
 
 /**
  * The kv-v2 mounts known without the stack: the pack config's kvV2Mounts. (A document's own data/
  * paths are not taken as proof: a kv v1 mount may have a folder named "data", and a mandatory rule
  * must not block a correct policy on a guess.)
  */
-export function documentKvV2Mounts(_stanzas: readonly Stanza[], config: Partial<KvV2PathsConfig>): KvV2Mounts {
+export function documentKvV2Mounts(_stanzas: readonly PolicyStanza[], config: Partial<KvV2PathsConfig>): KvV2Mounts {
     const mounts: KvV2Mounts = new Map();
-    for (const m of stringList(config.kvV2Mounts)) mounts.set(trimSlashes(m), "listed in the policy pack config's kvV2Mounts");
+    for (const m of stringList(config.kvV2Mounts)) mounts.set(mountPathOf(m), "listed in the policy pack config's kvV2Mounts");
     return mounts;
 }
 
@@ -50,9 +51,13 @@ export function stackKvV2Mounts(resources: readonly { type: string; props: Recor
     for (const r of resources) {
         if (r.type !== mountType) continue;
         const options = () => r.props.options as { version?: unknown } | undefined;
-        const [path, type, version] = [known(() => r.props.path), known(() => r.props.type), known(() => options()?.version)];
+        const [path, type, version] = [
+            readIfKnown(() => r.props.path),
+            readIfKnown(() => r.props.type),
+            readIfKnown(() => options()?.version),
+        ];
         if (typeof path === "string" && (type === "kv-v2" || (type === "kv" && String(version) === "2"))) {
-            mounts.set(trimSlashes(path), "a kv-v2 Mount in this stack");
+            mounts.set(mountPathOf(path), "a kv-v2 Mount in this stack");
         }
     }
     return mounts;
@@ -79,9 +84,9 @@ function apiPathsFor(mount: string, rest: string, capabilities: readonly string[
  * alone on data/ matches nothing). A path with a data/ or metadata/ segment counts as kv-v2 even
  * when its mount is not known.
  */
-export function kvV2Findings({ path, capabilities }: Stanza, mounts: KvV2Mounts): string[] {
+export function kvV2Findings({ path, capabilities }: PolicyStanza, mounts: KvV2Mounts): string[] {
     if (capabilities.length === 0) return [];
-    const p = trimSlashes(path);
+    const p = mountPathOf(path);
     const mount = [...mounts.keys()].filter((m) => p.startsWith(`${m}/`)).sort((a, b) => b.length - a.length)[0];
     let split = kvV2Split(path);
     if (mount !== undefined) {
@@ -141,7 +146,7 @@ const validateStack: StackValidation = (args, reportViolation) => {
     if (stackMounts.size === 0) return;
     const config = args.getConfig<Partial<KvV2PathsConfig>>();
     for (const r of args.resources) {
-        const stanzas = known(() => policyStanzasOf(r)) ?? [];
+        const stanzas = readIfKnown(() => policyStanzasOf(r)) ?? [];
         const own = documentKvV2Mounts(stanzas, config);
         const all = new Map([...stackMounts, ...own]);
         for (const stanza of stanzas) {

@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { quoted } from "./common";
-import { policyStanzasOf } from "./policyDocument";
+import { policyStanzasOf } from "./policyStanzas";
 
 /** Vault's own APIs: auth methods and tokens, system configuration (mounts, policies, seal), identities. */
 const privilegedRoots = ["sys", "auth", "identity"];

@@ -1,5 +1,5 @@
 import { ResourceValidationArgs, ResourceValidationPolicy, StackValidation, StackValidationPolicy } from "@pulumi/policy";
-import { clusterRoleBindingType, known, shown } from "./common";
+import { clusterRoleBindingType, readIfKnown, shown } from "./common";
 
 export const serviceAccountType = "kubernetes:core/v1:ServiceAccount";
 export const reviewerRole = "system:auth-delegator";
@@ -26,12 +26,12 @@ interface Subject {
  */
 export function reviewerBindingReason(props: ResourceValidationArgs["props"], resourceName: string): string | undefined {
     const subjects: Subject[] = Array.isArray(props.subjects) ? props.subjects : [];
-    if (!subjects.some((s) => known(() => s?.kind) === "ServiceAccount")) return undefined;
-    if (known(() => props.roleRef?.name) === reviewerRole) return `it binds ${reviewerRole}`;
-    if (known(() => props.metadata?.labels?.[reviewerLabel.key]) === reviewerLabel.value) {
+    if (!subjects.some((s) => readIfKnown(() => s?.kind) === "ServiceAccount")) return undefined;
+    if (readIfKnown(() => props.roleRef?.name) === reviewerRole) return `it binds ${reviewerRole}`;
+    if (readIfKnown(() => props.metadata?.labels?.[reviewerLabel.key]) === reviewerLabel.value) {
         return `it is labelled ${reviewerLabel.key}=${reviewerLabel.value}`;
     }
-    const metadataName = known(() => props.metadata?.name);
+    const metadataName = readIfKnown(() => props.metadata?.name);
     for (const name of [metadataName, resourceName]) {
         if (typeof name === "string" && name.endsWith("auth-delegator")) return `its name "${name}" marks it as the reviewer's`;
     }
@@ -50,7 +50,7 @@ function checkReviewerBinding(
     reason: string,
     reportViolation: (message: string) => void,
 ): void {
-    const binding = `ClusterRoleBinding "${shown(known(() => props.metadata?.name) ?? resourceName)}"`;
+    const binding = `ClusterRoleBinding "${shown(readIfKnown(() => props.metadata?.name) ?? resourceName)}"`;
     const roleRef = props.roleRef ?? {};
     if (roleRef.kind !== "ClusterRole" || roleRef.name !== reviewerRole) {
         reportViolation(
@@ -62,8 +62,8 @@ function checkReviewerBinding(
     const subjects: Subject[] = Array.isArray(props.subjects) ? props.subjects : [];
     if (subjects.length !== 1) {
         const listed = subjects.map((s) => {
-            const namespace = known(() => s?.namespace);
-            return `${known(() => s?.kind) ?? "?"} ${namespace ? `${namespace}/` : ""}${known(() => s?.name) ?? "?"}`;
+            const namespace = readIfKnown(() => s?.namespace);
+            return `${readIfKnown(() => s?.kind) ?? "?"} ${namespace ? `${namespace}/` : ""}${readIfKnown(() => s?.name) ?? "?"}`;
         });
         reportViolation(
             `${binding} is the Vault token reviewer's binding (${reason}) but has ${subjects.length} subjects (${listed.join(", ")}). ` +
@@ -81,12 +81,14 @@ const validateStack: StackValidation = (args, reportViolation) => {
     const reviewers = new Set(
         args.resources
             .filter(
-                (r) => r.type === serviceAccountType && known(() => r.props.metadata?.labels?.[reviewerLabel.key]) === reviewerLabel.value,
+                (r) =>
+                    r.type === serviceAccountType &&
+                    readIfKnown(() => r.props.metadata?.labels?.[reviewerLabel.key]) === reviewerLabel.value,
             )
             .map((r) =>
                 accountKey(
-                    known(() => r.props.metadata?.namespace),
-                    known(() => r.props.metadata?.name),
+                    readIfKnown(() => r.props.metadata?.namespace),
+                    readIfKnown(() => r.props.metadata?.name),
                 ),
             ),
     );
@@ -94,11 +96,11 @@ const validateStack: StackValidation = (args, reportViolation) => {
         if (r.type !== clusterRoleBindingType || reviewerBindingReason(r.props, r.name) !== undefined) continue;
         const subjects: Subject[] = Array.isArray(r.props.subjects) ? r.props.subjects : [];
         const account = subjects
-            .filter((s) => known(() => s?.kind) === "ServiceAccount")
+            .filter((s) => readIfKnown(() => s?.kind) === "ServiceAccount")
             .map((s) =>
                 accountKey(
-                    known(() => s?.namespace),
-                    known(() => s?.name),
+                    readIfKnown(() => s?.namespace),
+                    readIfKnown(() => s?.name),
                 ),
             )
             .find((key) => key !== undefined && reviewers.has(key));

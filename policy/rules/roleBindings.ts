@@ -3,7 +3,7 @@ import {
     authBackendRoleType,
     claimValues,
     isJwtLoginRole,
-    known,
+    readIfKnown,
     namespaceClaim,
     quoted,
     serviceAccountNameClaim,
@@ -41,13 +41,13 @@ function boundOf(args: ResourceValidationArgs): Bound | undefined {
     }
     if (!isJwtLoginRole(args.type, args.props)) return undefined;
     const claims = objectField(args.props, "boundClaims");
-    const subject = known(() => args.props.boundSubject);
+    const subject = readIfKnown(() => args.props.boundSubject);
     return {
         names: claimValues(claims[serviceAccountNameClaim]),
         namesField: `boundClaims "${serviceAccountNameClaim}"`,
         namespaces: claimValues(claims[namespaceClaim]),
         namespacesField: `boundClaims "${namespaceClaim}"`,
-        globs: known(() => args.props.boundClaimsType) === "glob",
+        globs: readIfKnown(() => args.props.boundClaimsType) === "glob",
         subjects: [
             ...(typeof subject === "string" ? [["boundSubject", subject] as [string, string]] : []),
             ...claimValues(claims.sub).map((s): [string, string] => ['boundClaims "sub"', s]),

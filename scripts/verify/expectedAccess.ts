@@ -7,6 +7,7 @@
  * reports stop matching these expectations.
  */
 import { kvV2MountsOf, ServiceMountArgs } from "../../components/serviceAccessArgs";
+import { samplePath } from "../../components/policyPatterns";
 
 /** The config of one service, as written in the stack (the fields the oracle reads). */
 export interface ServiceRulesConfig {
@@ -95,11 +96,6 @@ export function policyPathMatches(pattern: string, path: string): boolean {
     });
 }
 
-/** A concrete path a pattern matches, to ask Vault about. */
-export function probePath(pattern: string): string {
-    return pattern.replace(/\+/g, "probe").replace(/\*$/, "verify-probe");
-}
-
 /**
  * What the rules allow on a concrete path, as docs/configuration.md defines a list of rules: the
  * union of what every matching rule grants, and nothing (["deny"]) where one of them denies or none
@@ -117,7 +113,7 @@ export function allowedOn(path: string, grants: readonly Grant[]): string[] {
  */
 export function expectedAccess(service: ServiceRulesConfig, kvV2Mounts: readonly string[] = []): Expectation[] {
     const grants = grantsOf(service, kvV2Mounts);
-    return grants.map((g) => probePath(g.pattern)).map((path) => ({ path, capabilities: allowedOn(path, grants) }));
+    return grants.map((g) => samplePath(g.pattern)).map((path) => ({ path, capabilities: allowedOn(path, grants) }));
 }
 
 /** Probe paths of the other services that the service's own rules do not reach: all must be denied. */

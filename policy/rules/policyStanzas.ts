@@ -1,7 +1,7 @@
 import { vaultPolicyType } from "./common";
 
 /** One `path` stanza of a Vault policy document: the path pattern and the capabilities it grants. */
-export interface Stanza {
+export interface PolicyStanza {
     path: string;
     capabilities: string[];
 }
@@ -12,7 +12,7 @@ export interface Stanza {
  * a regex over `path "..." {` blocks and their `capabilities = [...]`, which covers hand-written policies
  * but not HCL expressions (a document the regex cannot read yields no stanzas and so no findings).
  */
-export function parsePolicyDocument(text: string): Stanza[] {
+export function parsePolicyDocument(text: string): PolicyStanza[] {
     let json: unknown;
     try {
         json = JSON.parse(text);
@@ -22,8 +22,8 @@ export function parsePolicyDocument(text: string): Stanza[] {
     return parseJson(json);
 }
 
-function parseJson(json: unknown): Stanza[] {
-    const stanzas: Stanza[] = [];
+function parseJson(json: unknown): PolicyStanza[] {
+    const stanzas: PolicyStanza[] = [];
     // HCL converted to JSON may wrap each level in an array; accept both shapes.
     for (const paths of asObjects((json as { path?: unknown } | null)?.path)) {
         for (const [path, body] of Object.entries(paths)) {
@@ -34,7 +34,7 @@ function parseJson(json: unknown): Stanza[] {
     return stanzas;
 }
 
-function parseHcl(text: string): Stanza[] {
+function parseHcl(text: string): PolicyStanza[] {
     // Drop comments first so a commented-out stanza is not read as a grant.
     const source = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|\s)(#|\/\/).*$/gm, "$1");
     const starts = [...source.matchAll(/path\s+"([^"]*)"\s*\{/g)];
@@ -59,7 +59,7 @@ function normalize(capabilities: string[]): string[] {
 }
 
 /** The stanzas of a Vault Policy resource's document; none for any other resource (or an unknown document). */
-export function policyStanzasOf(args: { type: string; props: Record<string, unknown> }): Stanza[] {
+export function policyStanzasOf(args: { type: string; props: Record<string, unknown> }): PolicyStanza[] {
     const document = args.type === vaultPolicyType ? args.props.policy : undefined;
     return typeof document === "string" ? parsePolicyDocument(document) : [];
 }
