@@ -19,7 +19,10 @@ export class InvalidInputError extends pulumi.InputPropertiesError {
     }
 }
 
-/** Splits a problem at the first ": " into its property path and its reason. */
+/**
+ * Splits a problem at the first ": " into its property path and its reason.
+ * @internal
+ */
 export function propertyErrorOf(problem: string): pulumi.InputPropertyErrorDetails {
     const at = problem.indexOf(": ");
     return at < 0 ? { propertyPath: "", reason: problem } : { propertyPath: problem.slice(0, at), reason: problem.slice(at + 2) };
@@ -29,6 +32,7 @@ export function propertyErrorOf(problem: string): pulumi.InputPropertyErrorDetai
  * Throws an InvalidInputError listing every problem, if there is any. Components call it before
  * `super()`, so that invalid input registers nothing at all, not even the component; `what`
  * names the component, e.g. `ServiceAccess "payments"`.
+ * @internal
  */
 export function throwIfInvalid(problems: readonly string[], what: string): void {
     if (problems.length > 0) throw new InvalidInputError(`${what}: invalid input`, problems);

@@ -234,6 +234,7 @@ const jwtAlgorithms = ["RS256", "ES256"];
  * provider sends a write-only value only when its version changes: so the version follows the JWT
  * *and* every other field, and any update of the config re-sends the JWT instead of erasing it.
  * A short digest: it reveals nothing of the JWT and is shown in diffs as "JWT re-sent".
+ * @internal
  */
 export function jwtVersion(jwt: pulumi.Input<string>, config: Record<string, pulumi.Input<unknown>>): pulumi.Output<number> {
     const digest = pulumi.all([jwt, pulumi.output(config)]).apply(([token, fields]) =>
@@ -252,7 +253,10 @@ function canonical(fields: Record<string, unknown>): [string, unknown][] {
         .sort(([a], [b]) => a.localeCompare(b));
 }
 
-/** Every problem of the args, under the names `fieldOf` gives (the argument names by default). */
+/**
+ * Every problem of the args, under the names `fieldOf` gives (the argument names by default).
+ * @internal
+ */
 export function validateKubernetesAuthBackendArgs(
     args: KubernetesAuthBackendArgs,
     fieldOf: FieldOf<keyof KubernetesAuthBackendArgs> = (k) => k,
@@ -299,6 +303,7 @@ export function validateKubernetesAuthBackendArgs(
 /**
  * The checks of the values known now (Outputs are checked once they arrive). The stack runs them on
  * its config before anything is registered, when the cluster and the JWT are not resolved yet.
+ * @internal
  */
 export function checkKubernetesAuthBackendValues(
     args: Partial<KubernetesAuthBackendArgs>,

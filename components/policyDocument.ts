@@ -39,11 +39,17 @@ import { InvalidInputError } from "./invalidInput";
 import { mountsCollide } from "./validation";
 import { comparePriority, formatPattern, intersectPatterns, parsePattern, patternContains, samplePath } from "./policyPatterns";
 
+/** @internal */
 export const capabilityNames = ["create", "read", "update", "patch", "delete", "list", "sudo", "deny"] as const;
+/** @internal */
 export type Capability = (typeof capabilityNames)[number];
 
-/** Spelled-out kv-v2 actions, valid only on logical paths of a kv-v2 mount (see the table above). */
+/**
+ * Spelled-out kv-v2 actions, valid only on logical paths of a kv-v2 mount (see the table above).
+ * @internal
+ */
 export const kvV2Actions = ["delete-versions", "undelete-versions", "destroy-versions", "delete-metadata", "read-metadata"] as const;
+/** @internal */
 export type KvV2Action = (typeof kvV2Actions)[number];
 
 /** Everything a rule may list: Vault capabilities and, on logical kv-v2 paths, kv-v2 actions. */
@@ -63,6 +69,7 @@ export const RuleCapability = {
     readMetadata: "read-metadata",
 } as const;
 export type RuleCapability = (typeof RuleCapability)[keyof typeof RuleCapability];
+/** @internal */
 export const ruleCapabilityNames = Object.values(RuleCapability);
 
 export interface PolicyRule {
@@ -79,7 +86,10 @@ export interface PolicyRule {
     readonly apiPath?: boolean;
 }
 
-/** One `path` stanza of the rendered document, as Vault evaluates it. */
+/**
+ * One `path` stanza of the rendered document, as Vault evaluates it.
+ * @internal
+ */
 export interface PolicyStanza {
     path: string;
     capabilities: Capability[];
@@ -279,6 +289,7 @@ function ruleErrors(at: string, rule: PolicyRule, kvV2Mounts: readonly string[])
  * Checks a policy's rules: paths, capabilities, kv-v2 actions and apiPath. Pass the kv-v2 mounts the
  * rules refer to (as to renderPolicy): without them no path is on a kv-v2 mount, and kv-v2 actions
  * and apiPath: false are errors.
+ * @internal
  */
 export function checkPolicyRules(field: string, rules: PolicyRule[], kvV2Mounts: readonly string[] = []): string[] {
     if (rules.length === 0) {
@@ -291,6 +302,7 @@ export function checkPolicyRules(field: string, rules: PolicyRule[], kvV2Mounts:
  * Checks a list of kv-v2 mounts as Vault would mount them: a mount equal to another, or nested in
  * another (one a path-prefix of the other, e.g. "secret" and "secret/team"), is refused by Vault
  * with "path is already in use".
+ * @internal
  */
 export function checkKvV2Mounts(field: string, kvV2Mounts: readonly string[]): string[] {
     const errors: string[] = [];
@@ -336,7 +348,10 @@ function refuseToRender(problems: readonly string[]): void {
     if (problems.length > 0) throw new InvalidInputError("cannot render the policy", problems);
 }
 
-/** The path stanzas Vault will evaluate for one rule. Throws on a rule checkPolicyRules rejects. */
+/**
+ * The path stanzas Vault will evaluate for one rule. Throws on a rule checkPolicyRules rejects.
+ * @internal
+ */
 export function expandRule(rule: PolicyRule, kvV2Mounts: readonly string[]): PolicyStanza[] {
     refuseToRender(ruleErrors("rule", rule, kvV2Mounts));
     return expandValid(rule, kvV2Mounts);
@@ -366,6 +381,7 @@ function readRules(
  *
  * Throws, listing every problem, on rules checkPolicyRules rejects or mounts checkKvV2Mounts rejects;
  * `field` names the rules in those messages. The same rules always render the same document.
+ * @internal
  */
 export function policyPaths(rules: readonly PolicyRule[], kvV2Mounts: readonly string[], field = "rules"): PolicyStanza[] {
     refuseToRender(checkKvV2Mounts("kvV2Mounts", kvV2Mounts));
@@ -467,7 +483,10 @@ function closeUnderOverlap(
     return { patterns, errors, tooMany: false };
 }
 
-/** The policy as Vault's JSON policy syntax: {"path": {"<path>": {"capabilities": [...]}}}. Throws like policyPaths. */
+/**
+ * The policy as Vault's JSON policy syntax: {"path": {"<path>": {"capabilities": [...]}}}. Throws like policyPaths.
+ * @internal
+ */
 export function renderPolicy(rules: readonly PolicyRule[], kvV2Mounts: readonly string[], field = "rules"): string {
     return documentOf(policyPaths(rules, kvV2Mounts, field));
 }

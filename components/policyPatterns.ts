@@ -5,22 +5,30 @@
  * where several match (Vault evaluates only the highest-priority match of a policy, not the union).
  */
 
-/** A pattern: its segments (`+` or literal) and whether it ends in `*`; then the last segment is a prefix. */
+/**
+ * A pattern: its segments (`+` or literal) and whether it ends in `*`; then the last segment is a prefix.
+ * @internal
+ */
 export interface Pattern {
     segments: string[];
     glob: boolean;
 }
 
+/** @internal */
 export function parsePattern(path: string): Pattern {
     const glob = path.endsWith("*");
     return { segments: (glob ? path.slice(0, -1) : path).split("/"), glob };
 }
 
+/** @internal */
 export function formatPattern(p: Pattern): string {
     return p.segments.join("/") + (p.glob ? "*" : "");
 }
 
-/** Does the pattern match a concrete path? */
+/**
+ * Does the pattern match a concrete path?
+ * @internal
+ */
 export function patternMatches(pattern: string, path: string): boolean {
     const { segments, glob } = parsePattern(pattern);
     const parts = path.split("/");
@@ -31,7 +39,10 @@ export function patternMatches(pattern: string, path: string): boolean {
     });
 }
 
-/** The paths two patterns share: a pattern, "none", or "inexpressible" (e.g. `a/+/b` ∩ `a/x*` is `a/x…/b`). */
+/**
+ * The paths two patterns share: a pattern, "none", or "inexpressible" (e.g. `a/+/b` ∩ `a/x*` is `a/x…/b`).
+ * @internal
+ */
 export type Intersection = Pattern | "none" | "inexpressible";
 
 /** One whole segment of each: `+` yields to a literal; two literals must agree. */
@@ -47,6 +58,7 @@ function segmentWithPrefix(s: string, prefix: string): string | "none" | "inexpr
     return s.startsWith(prefix) ? s : "none";
 }
 
+/** @internal */
 export function intersectPatterns(a: Pattern, b: Pattern): Intersection {
     // A glob first, and of two globs the shorter: the other's segments then run at least as far.
     if (!a.glob && b.glob) return intersectPatterns(b, a);
@@ -75,7 +87,10 @@ export function intersectPatterns(a: Pattern, b: Pattern): Intersection {
     return { segments: [...out, s, ...b.segments.slice(n)], glob: b.glob };
 }
 
-/** Does `outer` match every path `inner` matches? */
+/**
+ * Does `outer` match every path `inner` matches?
+ * @internal
+ */
 export function patternContains(outer: string, inner: string): boolean {
     const i = intersectPatterns(parsePattern(outer), parsePattern(inner));
     return typeof i === "object" && formatPattern(i) === inner;
@@ -85,6 +100,7 @@ export function patternContains(outer: string, inner: string): boolean {
  * Vault's priority among patterns that match the same path (docs: policies, "Priority matching"):
  * positive when `a` wins over `b`. Earlier first wildcard loses; a trailing `*` loses; more `+`
  * loses; shorter loses; then the lexicographically smaller loses.
+ * @internal
  */
 export function comparePriority(a: string, b: string): number {
     const firstWildcard = (p: string) => {
@@ -101,7 +117,10 @@ export function comparePriority(a: string, b: string): number {
     );
 }
 
-/** A concrete path the pattern matches, to probe with. */
+/**
+ * A concrete path the pattern matches, to probe with.
+ * @internal
+ */
 export function samplePath(pattern: string): string {
     return pattern
         .split("/")

@@ -13,10 +13,16 @@
 export const ReviewerMode = { Secret: "secret", ClientJwt: "client-jwt", Jwt: "jwt" } as const;
 export type ReviewerMode = (typeof ReviewerMode)[keyof typeof ReviewerMode];
 
-/** The mode when none is given: the guide's. */
+/**
+ * The mode when none is given: the guide's.
+ * @internal
+ */
 export const defaultReviewerMode: ReviewerMode = ReviewerMode.Secret;
 
-/** The Vault auth method a mode mounts: `kubernetes` (TokenReview) or `jwt` (signature). */
+/**
+ * The Vault auth method a mode mounts: `kubernetes` (TokenReview) or `jwt` (signature).
+ * @internal
+ */
 export function authMethodOf(mode: ReviewerMode): "kubernetes" | "jwt" {
     return mode === ReviewerMode.Jwt ? "jwt" : "kubernetes";
 }

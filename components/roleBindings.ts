@@ -4,6 +4,7 @@
  * every team's); a program can call checkBindingOverlaps itself.
  */
 import type { ServiceAccessArgs } from "./serviceAccessArgs";
+import { boundValuesOverlap } from "./validation";
 
 /** Who may log in with a role: bound ServiceAccount names × bound namespaces. */
 export interface RoleBinding {
@@ -24,23 +25,6 @@ export function bindingOf(at: string, name: string, args: ServiceAccessArgs): Ro
         namespaces: args.boundServiceAccountNamespaces ?? [args.namespace],
         shared: args.allowSharedServiceAccount,
     };
-}
-
-/** Whether a bound value (possibly a glob with "*") and another can match the same account. */
-export function boundValuesOverlap(a: string, b: string): boolean {
-    const toRegex = (glob: string) => new RegExp(`^${glob.split("*").map(escapeRegex).join(".*")}$`);
-    if (!a.includes("*")) return b.includes("*") ? toRegex(b).test(a) : a === b;
-    if (!b.includes("*")) return toRegex(a).test(b);
-    // Two globs share a match exactly when their heads (before the first "*") and their tails
-    // (after the last) agree: "team-*" and "*-api" share "team-api", "team-*" and "ops-*" nothing.
-    const head = (g: string) => g.slice(0, g.indexOf("*"));
-    const tail = (g: string) => g.slice(g.lastIndexOf("*") + 1);
-    const [ha, hb, ta, tb] = [head(a), head(b), tail(a), tail(b)];
-    return (ha.startsWith(hb) || hb.startsWith(ha)) && (ta.endsWith(tb) || tb.endsWith(ta));
-}
-
-function escapeRegex(s: string): string {
-    return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /**

@@ -104,13 +104,17 @@ export class ServiceAccess extends pulumi.ComponentResource {
     }
 }
 
-/** Where a pod finds a token with the role's audience: a projected serviceAccountToken volume (docs/reuse.md). */
+/**
+ * Where a pod finds a token with the role's audience: a projected serviceAccountToken volume (docs/reuse.md).
+ * @internal
+ */
 export const audienceTokenPath = "/var/run/secrets/vault/token";
 
 /**
  * A login a pod can run as is; nothing secret is in the text. Without an audience it reads the
  * pod's own token; with one, a projected token issued for that audience (the default token's
  * audience is the API server's, which the role would refuse).
+ * @internal
  */
 export function loginExample(authPath: string, roleName: string, audience?: string): string {
     const tokenFile = audience ? audienceTokenPath : "/var/run/secrets/kubernetes.io/serviceaccount/token";

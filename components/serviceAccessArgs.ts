@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkKvV2Mounts, checkPolicyRules, PolicyRule } from "./policyDocument";
-import { boundValuesOverlap } from "./roleBindings";
 import { defaultReviewerMode, ReviewerMode } from "./reviewerMode";
 import {
+    boundValuesOverlap,
     checkBoundList,
     checkKubernetesName,
     checkMountPath,
@@ -212,18 +212,25 @@ export interface ServiceAccessArgs {
     readonly tokenReviewClusterRole?: pulumi.Input<string>;
 }
 
-/** kv-v2 mounts the service's rules may refer to: the listed ones and its own mount when it is kv-v2. */
+/**
+ * kv-v2 mounts the service's rules may refer to: the listed ones and its own mount when it is kv-v2.
+ * @internal
+ */
 export function kvV2MountsOf(args: Pick<ServiceAccessArgs, "kvV2Mounts" | "mount">): string[] {
     const own = args.mount && (args.mount.type ?? serviceAccessDefaults.mountType) === MountType.KvV2 ? [args.mount.path] : [];
     return [...(args.kvV2Mounts ?? []), ...own];
 }
 
-/** What validateServiceAccessArgs reports under: an argument, or the component's name. */
+/**
+ * What validateServiceAccessArgs reports under: an argument, or the component's name.
+ * @internal
+ */
 export type ServiceField = keyof ServiceAccessArgs | "name";
 
 /**
  * Every problem of a service's args, each under the name the caller's user wrote: `fieldOf` maps an
  * argument to it (a program's argument names by default; the stack passes its config keys).
+ * @internal
  */
 export function validateServiceAccessArgs(name: string, args: ServiceAccessArgs, fieldOf: FieldOf<ServiceField> = (k) => k): string[] {
     const errors = [

@@ -5,7 +5,10 @@ import { defaultReviewerMode, ReviewerMode } from "./reviewerMode";
 import { serviceAccessDefaults, ServiceAccessArgs } from "./serviceAccessArgs";
 import { tokenReviewRoleDefaults, tokenReviewRoleLabels } from "./tokenReviewRole";
 
-/** What the role of a service is, whatever the mode. */
+/**
+ * What the role of a service is, whatever the mode.
+ * @internal
+ */
 export interface ServiceRole {
     roleName: pulumi.Output<string>;
     audience: pulumi.Output<string>;
@@ -23,6 +26,7 @@ const roleTypes = { kubernetes: "vault:kubernetes/authBackendRole:AuthBackendRol
  * A mode switch replaces the role with one of the other type at the same path. Each type aliases
  * the other and is deleted before it is replaced: a create-then-delete would erase the new role.
  * In a team stack the platform's `up` has already removed the old mount and its roles.
+ * @internal
  */
 export function serviceRole(
     name: string,

@@ -71,7 +71,10 @@ export class StateEncryptionKey extends pulumi.ComponentResource {
 /** A transit key name: a path segment Vault accepts. */
 const transitKeyName = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
-/** Every problem of the args, under the names `fieldOf` gives (the argument names by default). */
+/**
+ * Every problem of the args, under the names `fieldOf` gives (the argument names by default).
+ * @internal
+ */
 export function validateStateEncryptionKeyArgs(
     args: StateEncryptionKeyArgs,
     fieldOf: (k: keyof StateEncryptionKeyArgs) => string = (k) => k,

@@ -6,7 +6,10 @@ import { throwIfInvalid } from "./invalidInput";
 /** The defaults of TokenReviewRoleArgs, written once. */
 export const tokenReviewRoleDefaults = { name: "vault-token-review" } as const;
 
-/** Marks the ClusterRole, so that tools (`kubectl get -l`, the policy pack) recognise it whatever its name. */
+/**
+ * Marks the ClusterRole, so that tools (`kubectl get -l`, the policy pack) recognise it whatever its name.
+ * @internal
+ */
 export const tokenReviewRoleLabels = { "app.kubernetes.io/component": "vault-token-review" };
 
 export interface TokenReviewRoleArgs {

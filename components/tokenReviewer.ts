@@ -125,7 +125,10 @@ export class TokenReviewer extends pulumi.ComponentResource {
     }
 }
 
-/** Every problem of the args, under the names `fieldOf` gives (the argument names by default). */
+/**
+ * Every problem of the args, under the names `fieldOf` gives (the argument names by default).
+ * @internal
+ */
 export function validateTokenReviewerArgs(args: TokenReviewerArgs, fieldOf: FieldOf<keyof TokenReviewerArgs> = (k) => k): string[] {
     return [
         ...checkNamespace(fieldOf("namespace"), knownNow(args.namespace)),
@@ -136,6 +139,7 @@ export function validateTokenReviewerArgs(args: TokenReviewerArgs, fieldOf: Fiel
 /**
  * The token Secret's data once the token controller has filled it. Throws, naming the Secret and the
  * likely cause, when it is still empty: an empty JWT must never reach Vault.
+ * @internal
  */
 export function filledTokenData(data: Record<string, string> | undefined, secretRef: string): Record<string, string> {
     if (!data?.token) {

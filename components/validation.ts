@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 /**
  * Names a field the way its user wrote it: a program's argument names by default, a stack's config
  * keys when the stack validates (e.g. "reviewerNamespace" for TokenReviewer's `namespace`).
+ * @internal
  */
 export type FieldOf<K extends string> = (key: K) => string;
 
@@ -29,7 +30,10 @@ const vaultMountPath = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*
 /** Mount points Vault reserves for itself. */
 const reservedMounts = ["sys", "auth", "cubbyhole", "identity", "token"];
 
-/** Returns the value when it is known now; `undefined` for Outputs and Promises (checked later, at deployment). */
+/**
+ * Returns the value when it is known now; `undefined` for Outputs and Promises (checked later, at deployment).
+ * @internal
+ */
 export function knownNow<T>(value: pulumi.Input<T> | undefined): T | undefined {
     if (value === undefined || pulumi.Output.isInstance(value) || value instanceof Promise) {
         return undefined;
@@ -37,6 +41,7 @@ export function knownNow<T>(value: pulumi.Input<T> | undefined): T | undefined {
     return value as T;
 }
 
+/** @internal */
 export function checkNamespace(field: string, value: string | undefined): string[] {
     if (value === undefined) return [];
     if (value.length > 63 || !dns1123Label.test(value)) {
@@ -47,6 +52,7 @@ export function checkNamespace(field: string, value: string | undefined): string
     return [];
 }
 
+/** @internal */
 export function checkKubernetesName(field: string, value: string | undefined): string[] {
     if (value === undefined) return [];
     if (value.length > 253 || !dns1123Subdomain.test(value)) {
@@ -57,6 +63,7 @@ export function checkKubernetesName(field: string, value: string | undefined): s
     return [];
 }
 
+/** @internal */
 export function checkRoleName(field: string, value: string | undefined): string[] {
     if (value === undefined) return [];
     if (value.length > 128 || !vaultRoleName.test(value)) {
@@ -67,6 +74,7 @@ export function checkRoleName(field: string, value: string | undefined): string[
     return [];
 }
 
+/** @internal */
 export function checkPolicyName(field: string, value: string | undefined): string[] {
     if (value === undefined) return [];
     if (value === "root" || value === "default") {
@@ -82,6 +90,7 @@ export function checkPolicyName(field: string, value: string | undefined): strin
     return [];
 }
 
+/** @internal */
 export function checkMountPath(field: string, value: string | undefined): string[] {
     if (value === undefined) return [];
     if (!vaultMountPath.test(value)) {
@@ -96,7 +105,10 @@ export function checkMountPath(field: string, value: string | undefined): string
     return [];
 }
 
-/** Two mount paths collide when they are equal or one is a prefix segment of the other (Vault: "path is already in use"). */
+/**
+ * Two mount paths collide when they are equal or one is a prefix segment of the other (Vault: "path is already in use").
+ * @internal
+ */
 export function mountsCollide(a: string, b: string): boolean {
     return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
 }
@@ -126,6 +138,7 @@ export function collidingPaths(paths: readonly string[]): [number, number][] {
     return pairs.sort(([a, b], [c, d]) => a - c || b - d);
 }
 
+/** @internal */
 export function checkHttpsUrl(field: string, value: string | undefined): string[] {
     if (value === undefined) return [];
     let url: URL;
@@ -142,6 +155,7 @@ export function checkHttpsUrl(field: string, value: string | undefined): string[
 
 const pemCertificate = /^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/;
 
+/** @internal */
 export function checkPemCertificates(field: string, value: string | undefined): string[] {
     if (value === undefined) return [];
     const blocks = value
@@ -156,7 +170,10 @@ export function checkPemCertificates(field: string, value: string | undefined): 
     return [];
 }
 
-/** PEM public keys or certificates, each parsed for real (Vault would reject the config at apply time). */
+/**
+ * PEM public keys or certificates, each parsed for real (Vault would reject the config at apply time).
+ * @internal
+ */
 export function checkPemKeys(field: string, values: readonly unknown[] | undefined): string[] {
     if (values === undefined) return [];
     return values.flatMap((v, i) => {
@@ -178,11 +195,15 @@ export function checkPemKeys(field: string, values: readonly unknown[] | undefin
     });
 }
 
+/** @internal */
 export function checkRequired(field: string, value: unknown, hint: string): string[] {
     return value === undefined || value === null || value === "" ? [`${field}: is missing; ${hint}`] : [];
 }
 
-/** Bound names or namespaces: not empty, and no "*" unless the caller opted in. */
+/**
+ * Bound names or namespaces: not empty, and no "*" unless the caller opted in.
+ * @internal
+ */
 export function checkBoundList(field: string, values: string[] | undefined, allowWildcards: boolean): string[] {
     if (values === undefined) return [];
     if (values.length === 0 || values.some((v) => v.trim() === "")) {
@@ -197,6 +218,27 @@ export function checkBoundList(field: string, values: string[] | undefined, allo
     return [];
 }
 
+/**
+ * Whether a bound value (possibly a glob with "*") and another can match the same account.
+ * @internal
+ */
+export function boundValuesOverlap(a: string, b: string): boolean {
+    const toRegex = (glob: string) => new RegExp(`^${glob.split("*").map(escapeRegex).join(".*")}$`);
+    if (!a.includes("*")) return b.includes("*") ? toRegex(b).test(a) : a === b;
+    if (!b.includes("*")) return toRegex(a).test(b);
+    // Two globs share a match exactly when their heads (before the first "*") and their tails
+    // (after the last) agree: "team-*" and "*-api" share "team-api", "team-*" and "ops-*" nothing.
+    const head = (g: string) => g.slice(0, g.indexOf("*"));
+    const tail = (g: string) => g.slice(g.lastIndexOf("*") + 1);
+    const [ha, hb, ta, tb] = [head(a), head(b), tail(a), tail(b)];
+    return (ha.startsWith(hb) || hb.startsWith(ha)) && (ta.endsWith(tb) || tb.endsWith(ta));
+}
+
+function escapeRegex(s: string): string {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** @internal */
 export function checkTtls([ttlField, maxTtlField]: [string, string], ttl: number | undefined, maxTtl: number | undefined): string[] {
     const errors: string[] = [];
     for (const [field, value] of [
@@ -213,12 +255,16 @@ export function checkTtls([ttlField, maxTtlField]: [string, string], ttl: number
     return errors;
 }
 
+/** @internal */
 export function checkOneOf(field: string, value: string | undefined, allowed: readonly string[]): string[] {
     if (value === undefined || allowed.includes(value)) return [];
     return [`${field}: "${value}" is not one of ${allowed.map((a) => `"${a}"`).join(", ")}.`];
 }
 
-/** Reports values that appear more than once. */
+/**
+ * Reports values that appear more than once.
+ * @internal
+ */
 export function checkUnique(field: string, values: string[]): string[] {
     const seen = new Set<string>();
     const dups = new Set<string>();
