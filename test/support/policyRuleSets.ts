@@ -6,7 +6,7 @@ import { allowedOn, grantsOf } from "../../scripts/verify/expectedAccess";
 
 /**
  * Generated rule sets within what the components accept, the probe paths around them, and what the
- * rules promise there. The policy suites (test/unit/policySemantics.test.ts against a model of
+ * rules promise there. The policy suites (test/unit/components/policySemantics.test.ts against a model of
  * Vault, test/integration/policyServer.test.ts against the real servers) share them.
  */
 

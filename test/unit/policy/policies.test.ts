@@ -3,6 +3,7 @@ import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { repoDir } from "../../../scripts/lib/repo";
 import * as grpc from "@grpc/grpc-js";
 import * as pulumi from "@pulumi/pulumi";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
@@ -36,7 +37,7 @@ describe("policy pack", () => {
     });
 
     it("ships an example --policy-pack-config that names only real policies and config keys, and weakens no rule", () => {
-        const example = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "..", "policy", "config.example.json"), "utf8"));
+        const example = JSON.parse(fs.readFileSync(path.join(repoDir, "policy", "config.example.json"), "utf8"));
         const valid = (v: unknown, schema: { type?: unknown; items?: unknown }): boolean =>
             schema.type === "integer"
                 ? Number.isInteger(v)
@@ -111,7 +112,7 @@ describe("the dev stack under the policy pack", () => {
 // The pack as the Pulumi CLI starts it: `node @pulumi/pulumi/cmd/run-policy-pack <engine> <pack dir>`
 // with the pack folder as working directory, then gRPC calls like the engine's.
 describe("the pack as the Pulumi CLI runs it", () => {
-    const packDir = path.join(__dirname, "..", "..", "..", "policy");
+    const packDir = path.join(repoDir, "policy");
     let pack: ChildProcess;
     let client: AnalyzerClient;
 

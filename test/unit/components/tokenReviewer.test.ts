@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { find, installMocks, isSecret, parentTypes, promiseOf, Registered, settle, testCa, testJwt, urnOf } from "../support/mocks";
-import { nonEmpty } from "../support/assertions";
-import { TokenReviewer } from "../../components/tokenReviewer";
-import { reviewerBindingReason, reviewerLabel } from "../../policy/rules/reviewerBinding";
+import { find, installMocks, isSecret, parentTypes, promiseOf, Registered, settle, testCa, testJwt, urnOf } from "../../support/mocks";
+import { nonEmpty } from "../../support/assertions";
+import { TokenReviewer } from "../../../components/tokenReviewer";
+import { reviewerBindingReason, reviewerLabel } from "../../../policy/rules/reviewerBinding";
 
 const reviewerLabels = { "app.kubernetes.io/component": "vault-token-reviewer" };
 

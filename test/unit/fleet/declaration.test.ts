@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { repoDir } from "../../../scripts/lib/repo";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { FleetError, loadFleet } from "../../scripts/fleet/declaration";
+import { FleetError, loadFleet } from "../../../scripts/fleet/declaration";
 
 // The fleet's declaration is checked whole, across every team's file, before any stack runs; each
 // problem is reported under the file and the key the user wrote.
@@ -47,7 +48,7 @@ const rel = (dir: string, file: string) => path.relative(process.cwd(), path.joi
 
 describe("the fleet declaration", () => {
     it("reads the example fleet: the platform stack and one stack per team file", () => {
-        const fleet = loadFleet(path.join(__dirname, "..", "..", "fleet"), qualify);
+        const fleet = loadFleet(path.join(repoDir, "fleet"), qualify);
         assert.equal(fleet.platform.stack, "fleet");
         assert.equal(fleet.platform.parsed.authPath, "kubernetes-fleet");
         assert.deepEqual(

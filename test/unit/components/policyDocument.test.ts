@@ -10,7 +10,7 @@ import {
     policyPaths,
     renderPolicy,
     ruleCapabilityNames,
-} from "../../components/policyDocument";
+} from "../../../components/policyDocument";
 
 const everyKvV2Prefix = ["data", "delete", "destroy", "metadata", "subkeys", "undelete"];
 

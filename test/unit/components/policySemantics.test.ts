@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { PolicyRule, renderPolicy } from "../../components/policyDocument";
-import { comparePriority, patternMatches } from "../../components/policyPatterns";
-import { oracle, packKvV2Violations, probePaths, promised, ruleSetArb, tryRender } from "../support/policyRuleSets";
+import { PolicyRule, renderPolicy } from "../../../components/policyDocument";
+import { comparePriority, patternMatches } from "../../../components/policyPatterns";
+import { oracle, packKvV2Violations, probePaths, promised, ruleSetArb, tryRender } from "../../support/policyRuleSets";
 
 // What a list of rules means, held against a model of Vault's evaluation (only the highest-priority
 // matching pattern of a policy applies). The same generated rule sets go to the real servers in

@@ -4,13 +4,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig } from "../../stack/config";
-import { resolveCluster } from "../../stack/cluster";
-import { vaultProviderArgs } from "../../stack/vault";
-import { endpointFromKubeconfig, mergeKubeconfigs } from "../../stack/kubeconfig";
-import { writeKubeconfig } from "../support/devStack";
-import { testCa } from "../support/mocks";
-import { rejects, svc } from "../support/stackConfigCases";
+import { parseStackConfig } from "../../../stack/config";
+import { resolveCluster } from "../../../stack/cluster";
+import { vaultProviderArgs } from "../../../stack/vault";
+import { endpointFromKubeconfig, mergeKubeconfigs } from "../../../stack/kubeconfig";
+import { writeKubeconfig } from "../../support/devStack";
+import { testCa } from "../../support/mocks";
+import { rejects, svc } from "../../support/stackConfigCases";
 
 describe("stack config", () => {
     it("applies defaults and converts durations to seconds", () => {

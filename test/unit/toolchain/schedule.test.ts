@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, it } from "node:test";
-import { repoDir } from "../../scripts/lib/repo";
+import { repoDir } from "../../../scripts/lib/repo";
 
 // scripts/toolchain/toolchain.sh's choice of what to build and in which order, run for real with its
 // build functions (scripts/toolchain/build.sh) replaced by stand-ins that record when each "build"

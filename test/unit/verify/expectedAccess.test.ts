@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { renderPolicy } from "../../components/policyDocument";
-import { kvV2MountsOf, ServiceAccessArgs } from "../../components/serviceAccessArgs";
-import { comparePriority, patternMatches } from "../../components/policyPatterns";
-import { expectedAccess, othersProbes, policyPathMatches, ServiceRulesConfig } from "../../scripts/verify/expectedAccess";
+import { renderPolicy } from "../../../components/policyDocument";
+import { kvV2MountsOf, ServiceAccessArgs } from "../../../components/serviceAccessArgs";
+import { comparePriority, patternMatches } from "../../../components/policyPatterns";
+import { expectedAccess, othersProbes, policyPathMatches, ServiceRulesConfig } from "../../../scripts/verify/expectedAccess";
 
 const payments: ServiceRulesConfig = {
     name: "payments",

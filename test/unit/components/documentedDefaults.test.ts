@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { propertyDocs } from "../../scripts/docs/configDocs";
-import { nonEmpty } from "../support/assertions";
-import { kubernetesAuthBackendDefaults } from "../../components/kubernetesAuthBackend";
-import { serviceAccessDefaults } from "../../components/serviceAccessArgs";
-import { tokenReviewerDefaults } from "../../components/tokenReviewer";
-import { tokenReviewRoleDefaults } from "../../components/tokenReviewRole";
-import { stateEncryptionKeyDefaults } from "../../components/stateEncryptionKey";
+import { propertyDocs } from "../../../scripts/docs/configDocs";
+import { nonEmpty } from "../../support/assertions";
+import { kubernetesAuthBackendDefaults } from "../../../components/kubernetesAuthBackend";
+import { serviceAccessDefaults } from "../../../components/serviceAccessArgs";
+import { tokenReviewerDefaults } from "../../../components/tokenReviewer";
+import { tokenReviewRoleDefaults } from "../../../components/tokenReviewRole";
+import { stateEncryptionKeyDefaults } from "../../../components/stateEncryptionKey";
 
 // Each component's defaults live in one object that the code applies; the args' doc comments must
 // state the same values twice over: in the text ("Default: X."), which `pulumi package get-schema`

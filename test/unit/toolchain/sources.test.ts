@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, it } from "node:test";
-import { repoDir } from "../../scripts/lib/repo";
+import { repoDir } from "../../../scripts/lib/repo";
 
 // The toolchain's choice of how each tool is provided (scripts/toolchain/build.sh: check_sources,
 // tool_source, link_prebuilt), run as bash functions against an empty cache and an empty vendor-src

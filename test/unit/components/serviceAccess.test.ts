@@ -3,11 +3,11 @@ import { before, describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import { captureOptions, find, installMocks, parentTypes, promiseOf, Registered, settle, urnOf } from "../support/mocks";
-import { nonEmpty } from "../support/assertions";
-import { bindingOf, checkBindingOverlaps } from "../../components/roleBindings";
-import { loginExample, ServiceAccess } from "../../components/serviceAccess";
-import { ServiceAccessArgs } from "../../components/serviceAccessArgs";
+import { captureOptions, find, installMocks, parentTypes, promiseOf, Registered, settle, urnOf } from "../../support/mocks";
+import { nonEmpty } from "../../support/assertions";
+import { bindingOf, checkBindingOverlaps } from "../../../components/roleBindings";
+import { loginExample, ServiceAccess } from "../../../components/serviceAccess";
+import { ServiceAccessArgs } from "../../../components/serviceAccessArgs";
 
 describe("ServiceAccess", () => {
     let registered: Registered[];

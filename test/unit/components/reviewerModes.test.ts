@@ -3,12 +3,12 @@ import { generateKeyPairSync } from "crypto";
 import { before, describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import * as vault from "@pulumi/vault";
-import { KubernetesAuthBackend, validateKubernetesAuthBackendArgs } from "../../components/kubernetesAuthBackend";
-import { ServiceAccess } from "../../components/serviceAccess";
-import { TokenReviewRole } from "../../components/tokenReviewRole";
-import { parseStackConfig } from "../../stack/config";
-import { find, installMocks, promiseOf, Registered, secretInput, settle, testCa } from "../support/mocks";
-import { rejects, svc } from "../support/stackConfigCases";
+import { KubernetesAuthBackend, validateKubernetesAuthBackendArgs } from "../../../components/kubernetesAuthBackend";
+import { ServiceAccess } from "../../../components/serviceAccess";
+import { TokenReviewRole } from "../../../components/tokenReviewRole";
+import { parseStackConfig } from "../../../stack/config";
+import { find, installMocks, promiseOf, Registered, secretInput, settle, testCa } from "../../support/mocks";
+import { rejects, svc } from "../../support/stackConfigCases";
 
 // The graph each reviewer mode registers (under mocks), and the inputs each refuses before anything is registered.
 const publicKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "pem" }).toString();

@@ -3,10 +3,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { configKeys, serviceConfigKeys, stackConfigSchema } from "../../stack/config";
-import { serviceAccessDefaults } from "../../components/serviceAccessArgs";
-import { configPage, generatedConfigDocs } from "../../scripts/docs/configDocs";
-import { repoDir } from "../../scripts/lib/repo";
+import { configKeys, serviceConfigKeys, stackConfigSchema } from "../../../stack/config";
+import { serviceAccessDefaults } from "../../../components/serviceAccessArgs";
+import { configPage, generatedConfigDocs } from "../../../scripts/docs/configDocs";
+import { repoDir } from "../../../scripts/lib/repo";
 
 // The config schema (stack/config.ts) and ServiceAccessArgs' doc comments are the one source of
 // each key's type, default and description; Pulumi.yaml's declarations and the tables of

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { changedStacks } from "../../scripts/fleet/changed";
+import { changedStacks } from "../../../scripts/fleet/changed";
 
 // The pull-request check previews the teams whose file changed, and every stack when the platform
 // or the program changed.

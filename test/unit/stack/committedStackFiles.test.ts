@@ -3,7 +3,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { repoDir } from "../../scripts/lib/repo";
+import { repoDir } from "../../../scripts/lib/repo";
 
 // The local default's stack files (dev, the examples', any test stack's) must work in every clone,
 // whose passphrase is its own (.local/passphrase): a salt, an encrypted key or a `secure:` value

@@ -16,9 +16,9 @@ import {
     testCa,
     testJwt,
     urnOf,
-} from "../support/mocks";
-import { jwtVersion, KubernetesAuthBackend, KubernetesAuthBackendArgs } from "../../components/kubernetesAuthBackend";
-import { testPublicKey } from "../support/keys";
+} from "../../support/mocks";
+import { jwtVersion, KubernetesAuthBackend, KubernetesAuthBackendArgs } from "../../../components/kubernetesAuthBackend";
+import { testPublicKey } from "../../support/keys";
 
 /** The config fields (all but the backend and the JWT) as the component passed them. */
 const configFields = (r: Registered) => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { describe, it } from "node:test";
-import { filledTokenData } from "../../components/tokenReviewer";
+import { filledTokenData } from "../../../components/tokenReviewer";
 
 describe("the token Secret check", () => {
     it("fails on an empty Secret with an error naming the Secret and the likely cause", () => {
@@ -27,7 +27,7 @@ describe("the reviewer wired to the auth backend", () => {
     // In its own process: the failed registration is an unhandled rejection node:test would claim,
     // and the runtime's leaked-promise check sets exit code 1, so only the printed JSON counts.
     const run = (secret: "filled" | "empty") => {
-        const program = path.join(__dirname, "..", "support", "reviewerWiredToBackend.ts");
+        const program = path.join(__dirname, "..", "..", "support", "reviewerWiredToBackend.ts");
         const child = spawnSync(process.execPath, ["--import", "tsx", program, secret], { encoding: "utf8" });
         const json = child.stdout.split("\n").find((line) => line.startsWith("{"));
         assert.ok(json, `no result from ${program}: ${child.stderr}`);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { moveOrder } from "../../scripts/fleet/moves";
+import { moveOrder } from "../../../scripts/fleet/moves";
 
 // A service moved between teams: the stack that gives up its role and policy runs first.
 const holds = (roles: string[], policies = roles) => ({ roles, policies });

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { runProgram, writeKubeconfig } from "../support/devStack";
-import { find, installMocks, promiseOf, Registered, settle, testCa } from "../support/mocks";
+import { runProgram, writeKubeconfig } from "../../support/devStack";
+import { find, installMocks, promiseOf, Registered, settle, testCa } from "../../support/mocks";
 
 // The program as a team stack (config platformStack): services only, on the platform stack's auth
 // method, read through a StackReference; the platform's own keys refused; another cluster refused.

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { checkBindingOverlaps, RoleBinding } from "../../components/roleBindings";
-import { collidingPaths, mountsCollide } from "../../components/validation";
+import { checkBindingOverlaps, RoleBinding } from "../../../components/roleBindings";
+import { collidingPaths, mountsCollide } from "../../../components/validation";
 
 // The checks across services compare only the pairs that can collide (a fleet has a thousand
 // services): on generated inputs they must report exactly what comparing every pair reports.
