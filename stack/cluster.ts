@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "./config";
+import { StackConfig } from "./configSchema";
 import { readServiceAccountIssuer, ServiceAccountIssuer } from "../components/serviceAccountIssuer";
 import {
     ambientKubeconfigFiles,

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { defaultReviewerMode } from "../components/reviewerMode";
 import { tokenReviewerDefaults } from "../components/tokenReviewer";
 import { ClusterSource } from "./cluster";
-import { PlatformSettings } from "./config";
+import { PlatformSettings } from "./configSchema";
 import { StackOutputs } from "./outputs";
 
 /** What a team stack reads from its platform stack: the auth method, and the settings teams share. */

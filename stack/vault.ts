@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
-import { StackConfig } from "./config";
+import { StackConfig } from "./configSchema";
 
 /**
  * The Vault connection: the address from config `vaultAddress`, else $VAULT_ADDR as the vault CLI

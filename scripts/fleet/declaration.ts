@@ -2,7 +2,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
 import { z } from "zod";
-import { checkStackConfig, PlacedService, PlatformSettings, serviceSetChecks, StackConfig } from "../../stack/config";
+import { checkStackConfig } from "../../stack/config";
+import { PlacedService, serviceSetChecks } from "../../stack/configChecks";
+import { PlatformSettings, StackConfig } from "../../stack/configSchema";
 
 /**
  * The fleet's declaration: one folder with `fleet.yaml` (the platform stack: its name and config)

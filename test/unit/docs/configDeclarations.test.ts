@@ -3,12 +3,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { configKeys, serviceConfigKeys, stackConfigSchema } from "../../../stack/config";
+import { configKeys, serviceConfigKeys, stackConfigSchema } from "../../../stack/configSchema";
 import { serviceAccessDefaults } from "../../../components/serviceAccessArgs";
 import { configPage, generatedConfigDocs } from "../../../scripts/docs/configDocs";
 import { repoDir } from "../../../scripts/lib/repo";
 
-// The config schema (stack/config.ts) and ServiceAccessArgs' doc comments are the one source of
+// The config schema (stack/configSchema.ts) and ServiceAccessArgs' doc comments are the one source of
 // each key's type, default and description; Pulumi.yaml's declarations and the tables of
 // docs/configuration.md are generated from them. A key added, renamed or re-described in one place
 // only fails here.

@@ -4,7 +4,8 @@ import fc from "fast-check";
 import { asJson, setField, slots } from "../../support/jsonMutation";
 import { renderPolicy } from "../../../components/policyDocument";
 import { kvV2MountsOf, validateServiceAccessArgs } from "../../../components/serviceAccessArgs";
-import { checkStackConfig, serviceArgs } from "../../../stack/config";
+import { checkStackConfig } from "../../../stack/config";
+import { serviceArgs } from "../../../stack/configChecks";
 
 // Generated bad input: a valid stack config, mutated at random (wrong types, unknown and misspelt
 // keys, empty and long lists, path tricks, control characters and unicode, names Kubernetes or
