@@ -61,14 +61,15 @@ export interface KubernetesAuthBackendArgs {
     readonly tokenReviewerJwt?: pulumi.Input<string>;
     /**
      * Send the JWT through the provider's write-only field, so the Vault resource keeps no copy of it
-     * in state. It is re-sent whenever it or any other config field changes (see jwtVersion).
+     * in state. It is re-sent whenever it or any other config field changes.
      * Default: true.
      * @default true
      */
     readonly writeOnlyJwt?: boolean;
     /**
-     * Expected "iss" claim of service tokens; setting it turns issuer validation on. Required in
-     * "jwt" mode (serviceAccountIssuer reads it from the cluster). Default: unset.
+     * Expected "iss" claim of service tokens; setting it turns issuer validation on (off without it:
+     * legacy Secret tokens and TokenRequest tokens carry different issuers). Required in "jwt" mode
+     * (serviceAccountIssuer reads it from the cluster). Default: unset.
      * @default unset
      */
     readonly issuer?: pulumi.Input<string>;

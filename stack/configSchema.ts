@@ -66,8 +66,9 @@ const service = z.strictObject({
     aliasNameSource: oneOf(AliasNameSource, "an alias name source").optional(),
 });
 
-// Each key's description is written here once: Pulumi.yaml's declarations and the tables of docs/configuration.md
-// are generated from it (npm run docs:config; a unit test keeps them in step).
+// Each key's description is written once: here for the stack's own keys, in components/ for a key that
+// passes an argument on (keyArguments). Pulumi.yaml's declarations and the tables of
+// docs/configuration.md are generated from them (npm run docs:config; a unit test keeps them in step).
 const stackConfig = z.strictObject({
     kubeconfig: z
         .string()
@@ -86,55 +87,20 @@ const stackConfig = z.strictObject({
         .string()
         .optional()
         .describe('A stack (org/project/stack) whose "kubeconfig" output names the cluster; wins over kubeconfig.'),
-    kubernetesHost: z
-        .string()
-        .optional()
-        .describe("API server address as Vault reaches it (https://HOST:PORT); wins over the kubeconfig's. Unset: from the kubeconfig."),
+    kubernetesHost: z.string().optional().describe("Wins over the kubeconfig's. Unset: from the kubeconfig."),
     kubernetesCaCert: z
         .string()
         .optional()
-        .describe("PEM CA of the API server; wins over the kubeconfig's. Unset: from the kubeconfig, else the token Secret's ca.crt."),
-    reviewerMode: oneOf(ReviewerMode, "a reviewer mode")
-        .default(defaultReviewerMode)
-        .describe(
-            'How Vault checks service tokens: "secret" (a reviewer account\'s token Secret, TokenReview), "client-jwt" (each service\'s own token, TokenReview; no reviewer credential), "jwt" (signatures against the cluster\'s keys; no TokenReview, no path from Vault to the cluster).',
-        ),
-    reviewerNamespace: z
-        .string()
-        .default(tokenReviewerDefaults.namespace)
-        .describe('Namespace of the reviewer ServiceAccount ("secret" mode).'),
-    createReviewerNamespace: z
-        .boolean()
-        .default(tokenReviewerDefaults.createNamespace)
-        .describe("Create the reviewer namespace (false: use an existing one)."),
-    reviewerServiceAccount: z
-        .string()
-        .default(tokenReviewerDefaults.serviceAccountName)
-        .describe('The ServiceAccount whose token Vault presents to the TokenReview API ("secret" mode).'),
-    authPath: z
-        .string()
-        .default(kubernetesAuthBackendDefaults.path)
-        .describe("Mount path of the kubernetes auth method; logins go to /v1/auth/<authPath>/login."),
-    issuer: z
-        .string()
-        .optional()
-        .describe(
-            'Expected "iss" of service tokens; setting it turns issuer validation on (off without it: legacy Secret tokens and TokenRequest tokens carry different issuers).',
-        ),
-    disableLocalCaJwt: z
-        .boolean()
-        .default(kubernetesAuthBackendDefaults.disableLocalCaJwt)
-        .describe("Ignore Vault's own pod CA and JWT: right when Vault runs outside the cluster."),
-    pemKeys: z
-        .array(z.string())
-        .optional()
-        .describe(
-            "PEM public keys (checked as such) that service-token signatures must match; Vault still calls TokenReview for every login.",
-        ),
-    writeOnlyReviewerJwt: z
-        .boolean()
-        .default(kubernetesAuthBackendDefaults.writeOnlyJwt)
-        .describe("Send the reviewer JWT through the provider's write-only field, re-sent on every change of any auth-config field."),
+        .describe("Wins over the kubeconfig's. Unset: from the kubeconfig, else the token Secret's ca.crt."),
+    reviewerMode: oneOf(ReviewerMode, "a reviewer mode").default(defaultReviewerMode),
+    reviewerNamespace: z.string().default(tokenReviewerDefaults.namespace).describe('("secret" mode)'),
+    createReviewerNamespace: z.boolean().default(tokenReviewerDefaults.createNamespace).describe('("secret" mode)'),
+    reviewerServiceAccount: z.string().default(tokenReviewerDefaults.serviceAccountName).describe('("secret" mode)'),
+    authPath: z.string().default(kubernetesAuthBackendDefaults.path),
+    issuer: z.string().optional(),
+    disableLocalCaJwt: z.boolean().default(kubernetesAuthBackendDefaults.disableLocalCaJwt),
+    pemKeys: z.array(z.string()).optional(),
+    writeOnlyReviewerJwt: z.boolean().default(kubernetesAuthBackendDefaults.writeOnlyJwt),
     stateEncryptionKey: z
         .string()
         .optional()
@@ -152,14 +118,31 @@ const stackConfig = z.strictObject({
         .boolean()
         .default(false)
         .describe("Use the token as it is instead of a short-lived child token (which needs auth/token/create)."),
-    kvV2Mounts: z
-        .array(z.string())
-        .default([])
-        .describe("Existing kv-v2 mounts that service rules refer to (rules on them are expanded to the kv-v2 API paths)."),
+    kvV2Mounts: z.array(z.string()).default([]).describe("For every service of the stack."),
     services: z.array(service).default([]).describe("The services, each with the fields below."),
 });
 
 export type StackConfig = z.infer<typeof stackConfig>;
+
+/**
+ * The keys that pass a component's argument on: their description is that argument's doc comment,
+ * written once in components/ (npm run docs:config reads it), followed by the stack's own note in
+ * `.describe()`, if the key has one.
+ */
+export const keyArguments = {
+    reviewerMode: ["kubernetesAuthBackend.ts", "KubernetesAuthBackendArgs", "reviewerMode"],
+    kubernetesHost: ["kubernetesAuthBackend.ts", "KubernetesAuthBackendArgs", "kubernetesHost"],
+    kubernetesCaCert: ["kubernetesAuthBackend.ts", "KubernetesAuthBackendArgs", "kubernetesCaCert"],
+    reviewerNamespace: ["tokenReviewer.ts", "TokenReviewerArgs", "namespace"],
+    createReviewerNamespace: ["tokenReviewer.ts", "TokenReviewerArgs", "createNamespace"],
+    reviewerServiceAccount: ["tokenReviewer.ts", "TokenReviewerArgs", "serviceAccountName"],
+    authPath: ["kubernetesAuthBackend.ts", "KubernetesAuthBackendArgs", "path"],
+    issuer: ["kubernetesAuthBackend.ts", "KubernetesAuthBackendArgs", "issuer"],
+    disableLocalCaJwt: ["kubernetesAuthBackend.ts", "KubernetesAuthBackendArgs", "disableLocalCaJwt"],
+    pemKeys: ["kubernetesAuthBackend.ts", "KubernetesAuthBackendArgs", "pemKeys"],
+    writeOnlyReviewerJwt: ["kubernetesAuthBackend.ts", "KubernetesAuthBackendArgs", "writeOnlyJwt"],
+    kvV2Mounts: ["serviceAccessArgs.ts", "ServiceAccessArgs", "kvV2Mounts"],
+} as const satisfies Partial<Record<keyof StackConfig, readonly [file: string, args: string, argument: string]>>;
 export type ServiceConfig = z.infer<typeof service>;
 
 /**

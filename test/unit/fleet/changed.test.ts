@@ -13,7 +13,13 @@ describe("the stacks a change touches", () => {
     it("the platform's declaration: all", () =>
         assert.equal(changedStacks("fleet", ["fleet/fleet.yaml", "fleet/teams/search.yaml"]), "all"));
     it("the program or a component: all", () => {
-        for (const f of ["index.ts", "components/serviceAccess.ts", "stack/configSchema.ts", "package-lock.json", "policy/rules/tokenTtl.ts"])
+        for (const f of [
+            "index.ts",
+            "components/serviceAccess.ts",
+            "stack/configSchema.ts",
+            "package-lock.json",
+            "policy/rules/tokenTtl.ts",
+        ])
             assert.equal(changedStacks("fleet", ["fleet/teams/search.yaml", f]), "all", f);
     });
     it("documents only: none", () => assert.equal(changedStacks("fleet", ["README.md", "fleet/teams/README.md"]), "none"));
