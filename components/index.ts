@@ -18,8 +18,8 @@ export type { StateEncryptionKeyArgs } from "./stateEncryptionKey";
 
 // What their arguments take.
 export { ReviewerMode } from "./reviewerMode";
-export { RuleCapability } from "./policyDocument";
-export type { PolicyRule } from "./policyDocument";
+export { RuleCapability } from "./policyRules";
+export type { PolicyRule } from "./policyRules";
 
 // Helpers: the cluster's signing keys for "jwt" mode, the one-account-one-role check across
 // services declared together, and the error every component throws on invalid arguments.

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { checkKvV2Mounts, checkPolicyRules, PolicyRule } from "./policyDocument";
+import { checkKvV2Mounts, checkPolicyRules } from "./policyDocument";
+import { PolicyRule } from "./policyRules";
 import { defaultReviewerMode, ReviewerMode } from "./reviewerMode";
 import {
     boundValuesOverlap,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { kubernetesAuthBackendDefaults } from "../components/kubernetesAuthBackend";
-import { RuleCapability } from "../components/policyDocument";
+import { RuleCapability } from "../components/policyRules";
 import { defaultReviewerMode, ReviewerMode } from "../components/reviewerMode";
 import { AliasNameSource, MountType, ServiceAccessArgs, TokenType } from "../components/serviceAccessArgs";
 import { tokenReviewerDefaults } from "../components/tokenReviewer";

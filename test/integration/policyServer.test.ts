@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
-import { PolicyRule } from "../../components/policyDocument";
+import { PolicyRule } from "../../components/policyRules";
 import { VaultClient } from "../../scripts/lib/vault";
 import { oracle, packKvV2Violations, probePaths, promised, ruleSetArb, tryRender } from "../support/policyRuleSets";
 import { Harness, repoDir } from "./harness";

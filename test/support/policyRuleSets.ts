@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { ResourceValidationArgs } from "@pulumi/policy";
 import { policyKvV2Paths } from "../../policy/rules/kvV2Paths";
-import { PolicyRule, renderPolicy } from "../../components/policyDocument";
+import { renderPolicy } from "../../components/policyDocument";
+import { PolicyRule } from "../../components/policyRules";
 import { allowedOn, grantsOf } from "../../scripts/verify/expectedAccess";
 
 /**

@@ -1,16 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-    capabilityNames,
-    checkKvV2Mounts,
-    checkPolicyRules,
-    expandRule,
-    kvV2Actions,
-    PolicyRule,
-    policyPaths,
-    renderPolicy,
-    ruleCapabilityNames,
-} from "../../../components/policyDocument";
+import { checkKvV2Mounts, checkPolicyRules, expandRule, policyPaths, renderPolicy } from "../../../components/policyDocument";
+import { capabilityNames, kvV2Actions, PolicyRule, ruleCapabilityNames } from "../../../components/policyRules";
 
 const everyKvV2Prefix = ["data", "delete", "destroy", "metadata", "subkeys", "undelete"];
 

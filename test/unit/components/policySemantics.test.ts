@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { PolicyRule, renderPolicy } from "../../../components/policyDocument";
+import { renderPolicy } from "../../../components/policyDocument";
+import { PolicyRule } from "../../../components/policyRules";
 import { comparePriority, patternMatches } from "../../../components/policyPatterns";
 import { oracle, packKvV2Violations, probePaths, promised, ruleSetArb, tryRender } from "../../support/policyRuleSets";
 
