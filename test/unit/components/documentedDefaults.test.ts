@@ -40,7 +40,7 @@ describe("documented defaults", () => {
         for (const [file, iface] of [
             ...cases.map(([f, i]) => [f, i]),
             ["serviceAccessArgs.ts", "ServiceMountArgs"],
-            ["policyDocument.ts", "PolicyRule"],
+            ["policyRules.ts", "PolicyRule"],
         ]) {
             const docs = propertyDocs(file, iface);
             const optional = nonEmpty(Object.keys(docs).filter((p) => docs[p].optional));
