@@ -118,7 +118,7 @@ describe("the components as a package", { timeout: 30 * 60 * 1000 }, () => {
             }
             // The object types the inputs use: the same properties as their interfaces, each described.
             for (const [type, file] of [
-                ["PolicyRule", "policyDocument.ts"],
+                ["PolicyRule", "policyRules.ts"],
                 ["ServiceMountArgs", "serviceAccessArgs.ts"],
             ]) {
                 const t = schema.types?.[`${pkg}:index:${type}`] as { properties?: Record<string, SchemaProperty> } | undefined;
@@ -195,6 +195,38 @@ describe("the components as a package", { timeout: 30 * 60 * 1000 }, () => {
             }
         }
 
+        /**
+         * `pulumi up` of the program in `dir` with `serviceNamespace` set to an invalid name, on a
+         * fresh stack: it must fail before any component is registered. Returns the CLI's output.
+         */
+        function refusedUp(dir: string, stack: string): string {
+            const run = (...args: string[]) => h.pulumiIn(dir, ...args);
+            assert.equal(run("stack", "init", stack).code, 0);
+            try {
+                for (const [key, value] of Object.entries({ vaultAddress, kubernetesHost, serviceNamespace: "Bad_NS" }))
+                    assert.equal(run("config", "set", key, value).code, 0);
+                const up = run("up", "--yes", "--non-interactive");
+                assert.notEqual(up.code, 0, "an invalid argument must fail the update");
+                const state = run("stack", "export");
+                assert.ok(!state.stdout.includes(`${pkg}:index:`), "a component was registered despite the invalid argument");
+                return up.stdout + up.stderr;
+            } finally {
+                run("destroy", "--yes", "--non-interactive");
+                run("stack", "rm", "--yes");
+            }
+        }
+
+        /** The CLI shows the field and the fix, and no stack trace that would bury them. */
+        function assertNamesFieldAndFix(output: string, field: RegExp): void {
+            assert.match(output, field, output.slice(-3000));
+            assert.match(
+                output,
+                /"Bad_NS" is not a valid Kubernetes namespace name; use at most 63 lower-case letters/,
+                output.slice(-3000),
+            );
+            assert.doesNotMatch(output, /\n\s+at .+:\d+:\d+\)?\n/, "a stack trace was printed");
+        }
+
         /** A service logs in with its ServiceAccount's token and may read, not write, its mount. */
         async function assertServiceLogsIn(outputs: Record<string, string>, namespace: string, mount: string): Promise<void> {
             const jwt = await h.issueJwt(namespace, outputs.serviceAccountName);
@@ -230,6 +262,17 @@ describe("the components as a package", { timeout: 30 * 60 * 1000 }, () => {
             assert.equal((await h.vaultAdmin().request("GET", "sys/policies/acl/service")).status, 404, "destroyed");
         });
 
+        it("a YAML program with an invalid argument: the update fails naming the property and the fix (InputPropertiesError), before any component", () => {
+            const dir = tempDir("yaml-invalid");
+            temps.push(dir);
+            const source = fs.readFileSync(path.join(repoDir, "examples", "yaml-service", "Pulumi.yaml"), "utf8");
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), source.replace(/^packages:\n(?: {2}.*\n)+/m, ""));
+            assert.equal(h.pulumiIn(dir, "package", "add", repoDir).code, 0);
+            const output = refusedUp(dir, `it-${process.pid}-yaml-invalid`);
+            console.log(`[package] YAML, invalid namespace:\n${output.slice(-1500)}`);
+            assertNamesFieldAndFix(output, /namespace/);
+        });
+
         it("a TypeScript program imports the npm package (`npm pack`), type-checks and deploys; the service logs in", async () => {
             const dir = tempDir("ts");
             temps.push(dir);
@@ -245,6 +288,11 @@ describe("the components as a package", { timeout: 30 * 60 * 1000 }, () => {
             assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
 
             await deploy(dir, `it-${process.pid}-ts`, (outputs) => assertServiceLogsIn(outputs, "ts-service", "ts-service"));
+
+            // An invalid argument: the message names the argument and the fix, without a stack trace.
+            const output = refusedUp(dir, `it-${process.pid}-ts-invalid`);
+            console.log(`[package] TypeScript, invalid namespace:\n${output.slice(-1500)}`);
+            assertNamesFieldAndFix(output, /ServiceAccess "ts-service": invalid input:\n\s+- namespace: /);
         });
 
         it("printed no secret", () => {
@@ -309,7 +357,7 @@ const backend = new KubernetesAuthBackend(
 const service = new ServiceAccess(
     "ts-service",
     {
-        namespace: "ts-service",
+        namespace: config.get("serviceNamespace") ?? "ts-service",
         createNamespace: true,
         mount: { path: "ts-service", type: "kv-v2" },
         rules: [{ path: "ts-service/*", capabilities: ["read", "list"] }],
