@@ -197,7 +197,7 @@ describe("the components as a package", { timeout: 30 * 60 * 1000 }, () => {
 
         /**
          * `pulumi up` of the program in `dir` with `serviceNamespace` set to an invalid name, on a
-         * fresh stack: it must fail before any component is registered. Returns the CLI's output.
+         * fresh stack: it must fail, and create nothing (its preview already fails). Returns the CLI's output.
          */
         function refusedUp(dir: string, stack: string): string {
             const run = (...args: string[]) => h.pulumiIn(dir, ...args);
@@ -208,7 +208,7 @@ describe("the components as a package", { timeout: 30 * 60 * 1000 }, () => {
                 const up = run("up", "--yes", "--non-interactive");
                 assert.notEqual(up.code, 0, "an invalid argument must fail the update");
                 const state = run("stack", "export");
-                assert.ok(!state.stdout.includes(`${pkg}:index:`), "a component was registered despite the invalid argument");
+                assert.ok(!state.stdout.includes(`${pkg}:index:`), "a component was created despite the invalid argument");
                 return up.stdout + up.stderr;
             } finally {
                 run("destroy", "--yes", "--non-interactive");
@@ -262,7 +262,7 @@ describe("the components as a package", { timeout: 30 * 60 * 1000 }, () => {
             assert.equal((await h.vaultAdmin().request("GET", "sys/policies/acl/service")).status, 404, "destroyed");
         });
 
-        it("a YAML program with an invalid argument: the update fails naming the property and the fix (InputPropertiesError), before any component", () => {
+        it("a YAML program with an invalid argument: the update fails naming the property and the fix (InputPropertiesError, shown per property), and creates nothing", () => {
             const dir = tempDir("yaml-invalid");
             temps.push(dir);
             const source = fs.readFileSync(path.join(repoDir, "examples", "yaml-service", "Pulumi.yaml"), "utf8");
