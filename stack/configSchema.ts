@@ -124,30 +124,39 @@ const stackConfig = z.strictObject({
 
 export type StackConfig = z.infer<typeof stackConfig>;
 
+const authBackendArgsDoc = ["kubernetesAuthBackend.ts", "KubernetesAuthBackendArgs"] as const;
+const tokenReviewerArgsDoc = ["tokenReviewer.ts", "TokenReviewerArgs"] as const;
+const serviceAccessArgsDoc = ["serviceAccessArgs.ts", "ServiceAccessArgs"] as const;
+
 /**
  * The keys that pass a component's argument on: their description is that argument's doc comment,
  * written once in components/ (npm run docs:config reads it), followed by the stack's own note in
  * `.describe()`, if the key has one.
  */
-export const keyArguments = {
-    reviewerMode: ["kubernetesAuthBackend.ts", "KubernetesAuthBackendArgs", "reviewerMode"],
-    kubernetesHost: ["kubernetesAuthBackend.ts", "KubernetesAuthBackendArgs", "kubernetesHost"],
-    kubernetesCaCert: ["kubernetesAuthBackend.ts", "KubernetesAuthBackendArgs", "kubernetesCaCert"],
-    reviewerNamespace: ["tokenReviewer.ts", "TokenReviewerArgs", "namespace"],
-    createReviewerNamespace: ["tokenReviewer.ts", "TokenReviewerArgs", "createNamespace"],
-    reviewerServiceAccount: ["tokenReviewer.ts", "TokenReviewerArgs", "serviceAccountName"],
-    authPath: ["kubernetesAuthBackend.ts", "KubernetesAuthBackendArgs", "path"],
-    issuer: ["kubernetesAuthBackend.ts", "KubernetesAuthBackendArgs", "issuer"],
-    disableLocalCaJwt: ["kubernetesAuthBackend.ts", "KubernetesAuthBackendArgs", "disableLocalCaJwt"],
-    pemKeys: ["kubernetesAuthBackend.ts", "KubernetesAuthBackendArgs", "pemKeys"],
-    writeOnlyReviewerJwt: ["kubernetesAuthBackend.ts", "KubernetesAuthBackendArgs", "writeOnlyJwt"],
-    kvV2Mounts: ["serviceAccessArgs.ts", "ServiceAccessArgs", "kvV2Mounts"],
-} as const satisfies Partial<Record<keyof StackConfig, readonly [file: string, args: string, argument: string]>>;
+export const keyArguments: Partial<Record<keyof StackConfig, readonly [file: string, args: string, argument: string]>> = {
+    ...passedOn(authBackendArgsDoc, ["reviewerMode", "kubernetesHost", "kubernetesCaCert", "issuer", "disableLocalCaJwt", "pemKeys"]),
+    ...passedOn(authBackendArgsDoc, { authPath: "path", writeOnlyReviewerJwt: "writeOnlyJwt" }),
+    ...passedOn(tokenReviewerArgsDoc, {
+        reviewerNamespace: "namespace",
+        createReviewerNamespace: "createNamespace",
+        reviewerServiceAccount: "serviceAccountName",
+    }),
+    ...passedOn(serviceAccessArgsDoc, ["kvV2Mounts"]),
+};
+
+/** Keys passed on to arguments of an interface in components/: by the same name, or key → argument. */
+function passedOn(
+    [file, args]: readonly [string, string],
+    keys: readonly (keyof StackConfig)[] | Partial<Record<keyof StackConfig, string>>,
+) {
+    const pairs = Array.isArray(keys) ? keys.map((k) => [k, k]) : Object.entries(keys);
+    return Object.fromEntries(pairs.map(([key, argument]) => [key, [file, args, argument] as const]));
+}
 export type ServiceConfig = z.infer<typeof service>;
 
 /**
  * Compile-time: a service's config fields are exactly ServiceAccessArgs' own fields (less the
- * stack-wide ones, plus its name); serviceArgs below checks that their types fit. A field added to
+ * stack-wide ones, plus its name); serviceArgs (configChecks.ts) checks that their types fit. A field added to
  * one and not the other fails the build.
  */
 export type StackWideArgs = "authPath" | "kvV2Mounts" | "reviewerMode" | "tokenReviewClusterRole";
