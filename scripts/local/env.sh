@@ -4,18 +4,18 @@
 # and a Vault server (file storage, initialised and unsealed here, so it survives a restart).
 #
 #   scripts/local/env.sh start [--server openbao|vault] [--backend file|postgres] [--no-token-controller]
-#                                                start everything, wait until healthy, write .local/env
-#                                                (server: OpenBao 2.6.2, the default, or Vault 1.14.1;
-#                                                backend: Pulumi state in .local/pulumi-state, the default,
-#                                                or in a PostgreSQL 15 of its own on loopback)
+#                                                        start everything, wait until healthy, write .local/env
+#                                                        (server: OpenBao 2.6.2, the default, or Vault 1.14.1;
+#                                                        backend: Pulumi state in .local/pulumi-state, the default,
+#                                                        or in a PostgreSQL 15 of its own on loopback)
 #   scripts/local/env.sh stop                            stop everything started here (pid files)
 #   scripts/local/env.sh start-cluster NAME              another API server + token controller (own CA, signing
-#                                                key, etcd prefix); prints its kubeconfig
+#                                                        key, etcd prefix); prints its kubeconfig
 #   scripts/local/env.sh stop-vault | start-vault        stop / restart (and unseal) only Vault
 #   scripts/local/env.sh stop-postgres | start-postgres  stop / restart only PostgreSQL (--backend postgres)
 #   scripts/local/env.sh stop-controller | start-controller
 #   scripts/local/env.sh rotate-sa-key                   a new service-account signing key: the API server restarts
-#                                                signing with it and still accepting every earlier key
+#                                                        signing with it and still accepting every earlier key
 #   scripts/local/env.sh status
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
