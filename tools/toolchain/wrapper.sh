@@ -25,6 +25,17 @@ unpack_pinned() {
     echo "$here/$1"
 }
 
+# build_language_host BINARY TARBALL VERSION_PACKAGE [MAIN_PACKAGE]: a Pulumi language host from the
+# pinned source TARBALL (unpack_pinned), with the CLI's build tags, its version ($version) stamped
+# into VERSION_PACKAGE.Version, and checked to start.
+build_language_host() {
+    local binary=$1 src
+    src=$(unpack_pinned "$2")
+    echo "==> building $binary $version" >&2
+    (cd "$src" && go build -trimpath -tags osusergo,grpcnotrace -ldflags "-s -w -X $3.Version=$version" -o "$out_dir/$binary" "${4:-.}")
+    check_starts "$out_dir/$binary"
+}
+
 # check_starts BINARY: a language host asked for -help prints its usage: it starts.
 # (Read whole, not piped into grep -q: an early-closed pipe kills it with SIGPIPE, a false failure.)
 check_starts() {

@@ -8,10 +8,4 @@
 source "${TOOLCHAIN_WRAPPER:-$(dirname "${BASH_SOURCE[0]}")/../wrapper.sh}"
 start_build "$@" -mod=readonly
 version=v3.248.0
-src=$(unpack_pinned "pulumi-language-nodejs-$version")
-
-echo "==> building pulumi-language-nodejs $version" >&2
-(cd "$src" && go build -trimpath -tags osusergo,grpcnotrace \
-    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" \
-    -o "$out_dir/pulumi-language-nodejs" .)
-check_starts "$out_dir/pulumi-language-nodejs"
+build_language_host pulumi-language-nodejs "pulumi-language-nodejs-$version" github.com/pulumi/pulumi/sdk/v3/go/common/version

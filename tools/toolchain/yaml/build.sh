@@ -9,10 +9,4 @@
 source "${TOOLCHAIN_WRAPPER:-$(dirname "${BASH_SOURCE[0]}")/../wrapper.sh}"
 start_build "$@" -mod=readonly
 version=v1.38.1
-src=$(unpack_pinned "pulumi-yaml-$version")
-
-echo "==> building pulumi-language-yaml $version" >&2
-(cd "$src" && go build -trimpath -tags osusergo,grpcnotrace \
-    -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$version" \
-    -o "$out_dir/pulumi-language-yaml" ./cmd/pulumi-language-yaml)
-check_starts "$out_dir/pulumi-language-yaml"
+build_language_host pulumi-language-yaml "pulumi-yaml-$version" github.com/pulumi/pulumi-yaml/pkg/version ./cmd/pulumi-language-yaml
