@@ -21,6 +21,17 @@ interface Background {
     done: Promise<Run>;
 }
 
+/** Prints the lines of `text` that match `pattern` (at most `max`), each after `label`: the evidence of a run. */
+function show(label: string, text: string, pattern: RegExp, max = Infinity): void {
+    const lines = text.split("\n").filter((l) => pattern.test(l));
+    console.log(
+        lines
+            .slice(0, max)
+            .map((l) => `    ${label}: ${l}`)
+            .join("\n"),
+    );
+}
+
 describe("team state on PostgreSQL (OpenBao 2.6.2)", { timeout: 40 * 60 * 1000 }, () => {
     const h = new Harness(path.join(repoDir, ".local", `it-${process.pid}-team`));
     const stacks = new Set<string>();
@@ -98,6 +109,16 @@ describe("team state on PostgreSQL (OpenBao 2.6.2)", { timeout: 40 * 60 * 1000 }
             await h.vaultAdmin().withToken(token).revokeSelf();
         }
     };
+    /** Stops `service` of the local environment until `run` ends, then starts it again whatever happened; the run's result. */
+    const whileStopped = async (service: "postgres" | "vault", run: Background): Promise<Run> => {
+        h.script("local/env.sh", `stop-${service}`);
+        try {
+            return await run.done;
+        } finally {
+            // Whatever happens here, the next steps need it back.
+            h.script("local/env.sh", `start-${service}`);
+        }
+    };
     /** docs/team-state.md's recovery, exactly as written there. */
     const recover = (stack: string) => {
         const run = h.script("recover/recover.sh", "--stack", stack);
@@ -166,12 +187,7 @@ describe("team state on PostgreSQL (OpenBao 2.6.2)", { timeout: 40 * 60 * 1000 }
         assert.notEqual(next.code, 0);
         assert.match(next.stderr, lockMessage);
         const out = recover("crash");
-        console.log(
-            `    recover: ${out
-                .split("\n")
-                .filter((l) => /^(lock|pending create|no pending)/.test(l))
-                .join("\n    recover: ")}`,
-        );
+        show("recover", out, /^(lock|pending create|no pending)/);
         assert.match(out, /^lock: \S+ \(pid \d+\) since /m);
         await converged("crash", "crash", 30);
     });
@@ -181,22 +197,9 @@ describe("team state on PostgreSQL (OpenBao 2.6.2)", { timeout: 40 * 60 * 1000 }
         h.pulumiOk("stack", "init", "dbdown");
         const run = up("dbdown");
         await whenPolicies("dbdown", 2);
-        h.script("local/env.sh", "stop-postgres");
-        let failed: Run;
-        try {
-            failed = await run.done;
-        } finally {
-            // Whatever happens here, the next steps need their database back.
-            h.script("local/env.sh", "start-postgres");
-        }
+        const failed = await whileStopped("postgres", run);
         assert.notEqual(failed.code, 0, "the run ended before PostgreSQL stopped");
-        console.log(
-            `    the run said: ${(failed.stdout + failed.stderr)
-                .split("\n")
-                .filter((l) => /error/i.test(l))
-                .slice(0, 2)
-                .join(" | ")}`,
-        );
+        show("the run said", failed.stdout + failed.stderr, /error/i, 2);
         assert.match(failed.stdout + failed.stderr, /postgres|state database|127\.0\.0\.1:\d+/i);
         recover("dbdown");
         await converged("dbdown", "dbdown", 30);
@@ -205,13 +208,7 @@ describe("team state on PostgreSQL (OpenBao 2.6.2)", { timeout: 40 * 60 * 1000 }
     it("Vault stopped mid-destroy: destroy fails naming Vault; once it is back, destroy again removes everything", async () => {
         const run = background("destroy", "--yes", "--skip-preview", "--stack", "dbdown");
         for (let i = 0; i < 600 && (await counts("dbdown")).policies > 22; i++) await new Promise((r) => setTimeout(r, 50));
-        h.script("local/env.sh", "stop-vault");
-        let failed: Run;
-        try {
-            failed = await run.done;
-        } finally {
-            h.script("local/env.sh", "start-vault");
-        }
+        const failed = await whileStopped("vault", run);
         assert.notEqual(failed.code, 0);
         assert.match(failed.stdout + failed.stderr, /127\.0\.0\.1:\d+|connection refused|vault/i);
         recover("dbdown"); // a lock or pending operation of the failed run, if any; its up is a no-op on what is left
@@ -328,12 +325,7 @@ describe("the local default after a crash (file backend, OpenBao 2.6.2)", { time
         assert.notEqual(await ended, 0, output);
         const again = h.script("local/up.sh");
         const text = again.stdout + again.stderr;
-        console.log(
-            `    local:up again: ${text
-                .split("\n")
-                .filter((l) => /^(lock|pending create|no pending)|passed, \d+ failed/.test(l))
-                .join("\n    local:up again: ")}`,
-        );
+        show("local:up again", text, /^(lock|pending create|no pending)|passed, \d+ failed/);
         assert.match(text, /^lock: \S+ \(pid \d+\) since /m);
         assert.match(text, /2 passed, 0 failed/);
     });
