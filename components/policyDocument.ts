@@ -447,11 +447,14 @@ export function renderPolicy(rules: readonly PolicyRule[], kvV2Mounts: readonly 
 
 /**
  * The document of rules the caller has checked (checkPolicyRules, checkKvV2Mounts): ServiceAccess
- * renders its validated args with it, without checking them again.
+ * renders its validated args with it, without checking them again. The fold's refusals come with
+ * the fold: rules it cannot fold still throw, rather than render an empty document.
  * @internal
  */
 export function renderCheckedPolicy(rules: readonly PolicyRule[], kvV2Mounts: readonly string[]): string {
-    return documentOf(foldRules(rules, kvV2Mounts, "rules").stanzas);
+    const { problems, stanzas } = foldRules(rules, kvV2Mounts, "rules");
+    refuseToRender(problems);
+    return documentOf(stanzas);
 }
 
 function documentOf(stanzas: readonly PolicyStanza[]): string {

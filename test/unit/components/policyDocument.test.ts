@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { checkKvV2Mounts, checkPolicyRules, expandRule, policyPaths, renderPolicy } from "../../../components/policyDocument";
+import {
+    checkKvV2Mounts,
+    checkPolicyRules,
+    expandRule,
+    policyPaths,
+    renderCheckedPolicy,
+    renderPolicy,
+} from "../../../components/policyDocument";
 import { capabilityNames, kvV2Actions, PolicyRule, ruleCapabilityNames } from "../../../components/policyRules";
 
 const everyKvV2Prefix = ["data", "delete", "destroy", "metadata", "subkeys", "undelete"];
@@ -307,6 +314,15 @@ describe("policy rule checks", () => {
         assert.deepEqual(one({ path: "secret/data/app/x", apiPath: true, capabilities: ["delete-versions"] }, ["secret"]), [
             'rules[0].capabilities: "delete-versions" is a kv-v2 action, valid only on a logical path, and apiPath: true renders "secret/data/app/x" as written; grant Vault capabilities on the API path instead, or remove apiPath and write the logical path, e.g. "secret/app/x".',
         ]);
+    });
+    it("renders checked rules without checking them again, yet never an empty document for rules it cannot fold", () => {
+        const rules: PolicyRule[] = [{ path: "my-app/*", capabilities: ["read", "list"] }];
+        assert.equal(renderCheckedPolicy(rules, []), renderPolicy(rules, []));
+        const unfoldable: PolicyRule[] = [
+            { path: "kv1/*", capabilities: ["read"] },
+            { path: "kv1/+/c*", capabilities: ["update"] },
+        ];
+        assert.throws(() => renderCheckedPolicy(unfoldable, []), /cannot render the policy:\n {2}- rules\[0\] "kv1\/\*" and rules\[1\]/);
     });
     it("refuses to render a kv-v2 action it cannot expand, naming the rules' field", () => {
         assert.throws(() => renderPolicy([{ path: "my-app/*", capabilities: ["undelete-versions"] }], [], "services.a.rules"), {
